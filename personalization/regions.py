@@ -1,0 +1,107 @@
+"""Countries and their first-level subdivisions (ISO 3166-1 / 3166-2) that the shop knows.
+
+Names are translatable so that pickers and addresses read in the visitor's language. The data is
+plain Python: it is read on every page that shows a picker, so it must cost no query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    regions: dict[str, str]
+    postal_pattern: str
+    postal_example: str
+
+    def postal_code_valid(self, value: str) -> bool:
+        return re.fullmatch(self.postal_pattern, value.strip().upper()) is not None
+
+    def postal_code_normalize(self, value: str) -> str:
+        value = value.strip().upper()
+        if self.code == "JP":
+            digits = value.replace("-", "")
+            return f"{digits[:3]}-{digits[3:]}"
+        return value
+
+
+JP_PREFECTURES = {
+    "JP-01": _("Hokkaido"), "JP-02": _("Aomori"), "JP-03": _("Iwate"), "JP-04": _("Miyagi"),
+    "JP-05": _("Akita"), "JP-06": _("Yamagata"), "JP-07": _("Fukushima"), "JP-08": _("Ibaraki"),
+    "JP-09": _("Tochigi"), "JP-10": _("Gunma"), "JP-11": _("Saitama"), "JP-12": _("Chiba"),
+    "JP-13": _("Tokyo"), "JP-14": _("Kanagawa"), "JP-15": _("Niigata"), "JP-16": _("Toyama"),
+    "JP-17": _("Ishikawa"), "JP-18": _("Fukui"), "JP-19": _("Yamanashi"), "JP-20": _("Nagano"),
+    "JP-21": _("Gifu"), "JP-22": _("Shizuoka"), "JP-23": _("Aichi"), "JP-24": _("Mie"),
+    "JP-25": _("Shiga"), "JP-26": _("Kyoto"), "JP-27": _("Osaka"), "JP-28": _("Hyogo"),
+    "JP-29": _("Nara"), "JP-30": _("Wakayama"), "JP-31": _("Tottori"), "JP-32": _("Shimane"),
+    "JP-33": _("Okayama"), "JP-34": _("Hiroshima"), "JP-35": _("Yamaguchi"),
+    "JP-36": _("Tokushima"), "JP-37": _("Kagawa"), "JP-38": _("Ehime"), "JP-39": _("Kochi"),
+    "JP-40": _("Fukuoka"), "JP-41": _("Saga"), "JP-42": _("Nagasaki"), "JP-43": _("Kumamoto"),
+    "JP-44": _("Oita"), "JP-45": _("Miyazaki"), "JP-46": _("Kagoshima"), "JP-47": _("Okinawa"),
+}  # fmt: skip
+
+GB_NATIONS = {
+    "GB-ENG": _("England"), "GB-SCT": _("Scotland"), "GB-WLS": _("Wales"),
+    "GB-NIR": _("Northern Ireland"),
+}  # fmt: skip
+
+AU_STATES = {
+    "AU-ACT": _("Australian Capital Territory"), "AU-NSW": _("New South Wales"),
+    "AU-NT": _("Northern Territory"), "AU-QLD": _("Queensland"), "AU-SA": _("South Australia"),
+    "AU-TAS": _("Tasmania"), "AU-VIC": _("Victoria"), "AU-WA": _("Western Australia"),
+}  # fmt: skip
+
+US_STATES = {
+    "US-AL": _("Alabama"), "US-AK": _("Alaska"), "US-AZ": _("Arizona"), "US-AR": _("Arkansas"),
+    "US-CA": _("California"), "US-CO": _("Colorado"), "US-CT": _("Connecticut"),
+    "US-DE": _("Delaware"), "US-DC": _("District of Columbia"), "US-FL": _("Florida"),
+    "US-GA": _("Georgia"), "US-HI": _("Hawaii"), "US-ID": _("Idaho"), "US-IL": _("Illinois"),
+    "US-IN": _("Indiana"), "US-IA": _("Iowa"), "US-KS": _("Kansas"), "US-KY": _("Kentucky"),
+    "US-LA": _("Louisiana"), "US-ME": _("Maine"), "US-MD": _("Maryland"),
+    "US-MA": _("Massachusetts"), "US-MI": _("Michigan"), "US-MN": _("Minnesota"),
+    "US-MS": _("Mississippi"), "US-MO": _("Missouri"), "US-MT": _("Montana"),
+    "US-NE": _("Nebraska"), "US-NV": _("Nevada"), "US-NH": _("New Hampshire"),
+    "US-NJ": _("New Jersey"), "US-NM": _("New Mexico"), "US-NY": _("New York"),
+    "US-NC": _("North Carolina"), "US-ND": _("North Dakota"), "US-OH": _("Ohio"),
+    "US-OK": _("Oklahoma"), "US-OR": _("Oregon"), "US-PA": _("Pennsylvania"),
+    "US-RI": _("Rhode Island"), "US-SC": _("South Carolina"), "US-SD": _("South Dakota"),
+    "US-TN": _("Tennessee"), "US-TX": _("Texas"), "US-UT": _("Utah"), "US-VT": _("Vermont"),
+    "US-VA": _("Virginia"), "US-WA": _("Washington"), "US-WV": _("West Virginia"),
+    "US-WI": _("Wisconsin"), "US-WY": _("Wyoming"),
+}  # fmt: skip
+
+COUNTRIES: dict[str, Country] = {
+    country.code: country
+    for country in (
+        Country("JP", _("Japan"), JP_PREFECTURES, r"\d{3}-?\d{4}", "100-0001"),
+        Country("AU", _("Australia"), AU_STATES, r"\d{4}", "2000"),
+        Country(
+            "GB",
+            _("United Kingdom"),
+            GB_NATIONS,
+            r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
+            "SW1A 1AA",
+        ),
+        Country("US", _("United States"), US_STATES, r"\d{5}(-\d{4})?", "10001"),
+    )
+}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(code, country.name) for code, country in COUNTRIES.items()]
+
+
+def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Regions grouped by country, for a <select> with <optgroup>s."""
+    return [(country.name, list(country.regions.items())) for country in COUNTRIES.values()]
+
+
+def region_name(code: str) -> str:
+    country = COUNTRIES.get(code.split("-", 1)[0])
+    return str(country.regions.get(code, code)) if country else code

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from shop.catalog.models import Product
+
+from .models import Basket, BasketLine
+
+SESSION_KEY = "basket_id"
+MAX_LINE_QUANTITY = 99
+
+
+class BasketError(Exception):
+    """A change the basket refused, with a message for the shopper."""
+
+
+def basket_for_request(request: HttpRequest, *, create: bool = False) -> Basket | None:
+    """The basket of whoever makes the request: the account's, else the session's."""
+    user = request.user
+    if user.is_authenticated:
+        if create:
+            return Basket.objects.get_or_create(owner=user)[0]
+        return Basket.objects.filter(owner=user).first()
+    basket_id = request.session.get(SESSION_KEY)
+    basket = Basket.objects.filter(pk=basket_id, owner=None).first() if basket_id else None
+    if basket is None and create:
+        basket = Basket.objects.create()
+        request.session[SESSION_KEY] = basket.pk
+    return basket
+
+
+def _quantity_check(product: Product, quantity: int) -> int:
+    if not product.is_active:
+        raise BasketError(_("“%(name)s” is no longer sold.") % {"name": product.name})
+    if quantity < 1:
+        raise BasketError(_("Choose a quantity of at least 1."))
+    if product.stock < 1:
+        raise BasketError(_("“%(name)s” is out of stock.") % {"name": product.name})
+    if quantity > min(product.stock, MAX_LINE_QUANTITY):
+        raise BasketError(
+            _("Only %(stock)d of “%(name)s” can be ordered.")
+            % {"stock": min(product.stock, MAX_LINE_QUANTITY), "name": product.name}
+        )
+    return quantity
+
+
+@transaction.atomic
+def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> BasketLine:
+    """Add units of a product, keeping the line within the stock."""
+    if quantity < 1:
+        raise BasketError(_("Choose a quantity of at least 1."))
+    line = BasketLine.objects.select_for_update().filter(basket=basket, product=product).first()
+    current = line.quantity if line else 0
+    _quantity_check(product, current + quantity)
+    if line is None:
+        line = BasketLine.objects.create(basket=basket, product=product, quantity=quantity)
+    else:
+        line.quantity = current + quantity
+        line.save(update_fields=["quantity"])
+    basket.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def basket_set_quantity(*, basket: Basket, product: Product, quantity: int) -> BasketLine | None:
+    """Set a line's quantity; zero removes the line."""
+    if quantity == 0:
+        basket_remove(basket=basket, product=product)
+        return None
+    _quantity_check(product, quantity)
+    line, _created = BasketLine.objects.update_or_create(
+        basket=basket, product=product, defaults={"quantity": quantity}
+    )
+    basket.save(update_fields=["updated_at"])
+    return line
+
+
+def basket_remove(*, basket: Basket, product: Product) -> None:
+    BasketLine.objects.filter(basket=basket, product=product).delete()
+
+
+@transaction.atomic
+def basket_merge(*, source: Basket, target: Basket) -> None:
+    """Move an anonymous basket into an account's: quantities add up, within the stock."""
+    if source.pk == target.pk:
+        return
+    existing = {line.product_id: line for line in target.lines.select_for_update()}
+    for line in source.lines.select_related("product"):
+        limit = min(line.product.stock, MAX_LINE_QUANTITY)
+        if not line.product.is_active or limit < 1:
+            continue
+        if line.product_id in existing:
+            kept = existing[line.product_id]
+            kept.quantity = min(kept.quantity + line.quantity, limit)
+            kept.save(update_fields=["quantity"])
+        else:
+            BasketLine.objects.create(
+                basket=target, product=line.product, quantity=min(line.quantity, limit)
+            )
+    source.delete()
+
+
+def basket_adopt(*, request: HttpRequest) -> None:
+    """On sign-in, merge the session's anonymous basket into the account's."""
+    basket_id = request.session.pop(SESSION_KEY, None)
+    source = Basket.objects.filter(pk=basket_id, owner=None).first() if basket_id else None
+    if source is None:
+        return
+    target = Basket.objects.filter(owner=request.user).first()
+    if target is None:
+        source.owner = request.user
+        source.save(update_fields=["owner", "updated_at"])
+    else:
+        basket_merge(source=source, target=target)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "basket"
+urlpatterns = [
+    path("", views.basket_detail, name="detail"),
+    path("add/", views.basket_add_view, name="add"),
+    path("update/", views.basket_update_view, name="update"),
+]

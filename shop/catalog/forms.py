@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PetType, ProductQuerySet
+
+
+class ProductFilterForm(forms.Form):
+    """The listing's filters and sort order, read from the query string."""
+
+    SORTS = {
+        "name": ("name",),
+        "price": ("price", "name"),
+        "-price": ("-price", "name"),
+        "newest": ("-created_at", "name"),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    pet = forms.ChoiceField(
+        label=_("Pet"), required=False, choices=[("", _("All pets")), *PetType.choices]
+    )
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Relevance")),
+            ("name", _("Name")),
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+            ("newest", _("Newest")),
+        ],
+    )
+
+    def filter(self, products: ProductQuerySet) -> ProductQuerySet:
+        # Invalid values are dropped rather than refused: a listing always shows something.
+        data = self.cleaned_data if self.is_valid() else {}
+        query = (data.get("q") or "").strip()
+        if query:
+            products = products.search(query)
+        if data.get("pet"):
+            products = products.filter(pet_type=data["pet"])
+        if data.get("in_stock"):
+            products = products.in_stock()
+        sort = data.get("sort") or ("" if query else "name")
+        if sort:
+            products = products.order_by(*self.SORTS[sort])
+        return products
+
+    def active_query_string(self) -> str:
+        """The filters without the page number, for pagination links."""
+        params = self.data.copy()
+        params.pop("page", None)
+        return params.urlencode()

@@ -1,0 +1,105 @@
+"""Image uploads: validation against bad files and decompression bombs, and renditions.
+
+Renditions are resized copies in several widths, as WebP and JPEG, written next to the media
+files by a Celery task. Pages build `srcset` from whatever renditions exist and fall back to the
+original file, so an image is never broken while its renditions are still being made.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from .models import ProductImage
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+FORMATS = {"webp": ("WEBP", "image/webp"), "jpeg": ("JPEG", "image/jpeg")}
+
+
+def validate_image_upload(file) -> None:
+    """Refuse anything that is not a reasonably sized JPEG, PNG, WebP or GIF image."""
+    max_bytes = settings.SHOP_IMAGE_MAX_BYTES
+    if file.size is not None and file.size > max_bytes:
+        raise ValidationError(
+            _("The image is %(size)d MB; the limit is %(limit)d MB.")
+            % {"size": file.size // 2**20, "limit": max_bytes // 2**20}
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        # Opening reads only the header, so the pixel count is known before any decoding.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if image.format not in ALLOWED_FORMATS:
+                    raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."))
+                width, height = image.size
+                if width * height > settings.SHOP_IMAGE_MAX_PIXELS:
+                    raise ValidationError(
+                        _("The image is %(w)d×%(h)d pixels, which is too large.")
+                        % {"w": width, "h": height}
+                    )
+                image.verify()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("This file is not an image we can use.")) from None
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(_("The image file is damaged or incomplete.")) from None
+    finally:
+        file.seek(position)
+
+
+@dataclass(frozen=True)
+class Source:
+    type: str
+    srcset: str
+
+
+def image_sources(image: ProductImage) -> list[Source]:
+    """`<source>` entries for a `<picture>`: WebP first, then JPEG, widest last."""
+    sources = []
+    for key, (_format, mime) in FORMATS.items():
+        widths = image.renditions.get(key) or {}
+        if widths:
+            srcset = ", ".join(
+                f"{default_storage.url(path)} {width}w"
+                for width, path in sorted(widths.items(), key=lambda item: int(item[0]))
+            )
+            sources.append(Source(type=mime, srcset=srcset))
+    return sources
+
+
+def renditions_make(image: ProductImage) -> dict[str, dict[str, str]]:
+    """Write every rendition of an image and return the map to store on it."""
+    stem = PurePosixPath(image.image.name).stem
+    result: dict[str, dict[str, str]] = {key: {} for key in FORMATS}
+    with image.image.open("rb") as source, Image.open(source) as original:
+        original = ImageOps.exif_transpose(original)
+        for width in settings.SHOP_IMAGE_RENDITION_WIDTHS:
+            if width > original.width and result["jpeg"]:
+                break  # never upscale; the largest rendition is the original's width
+            resized = original.copy()
+            resized.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+            for key, (pil_format, _mime) in FORMATS.items():
+                converted = resized.convert("RGB") if pil_format == "JPEG" else resized
+                buffer = io.BytesIO()
+                converted.save(buffer, pil_format, quality=82, optimize=pil_format == "JPEG")
+                name = f"renditions/{image.pk}/{stem}-{resized.width}.{key.replace('jpeg', 'jpg')}"
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                result[key][str(resized.width)] = default_storage.save(
+                    name, ContentFile(buffer.getvalue())
+                )
+    return result

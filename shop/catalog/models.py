@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import connection, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .images import validate_image_upload
+
+
+class PetType(models.TextChoices):
+    DOG = "dog", _("Dog")
+    CAT = "cat", _("Cat")
+    SMALL_PET = "small_pet", _("Small pet")
+    BIRD = "bird", _("Bird")
+    FISH = "fish", _("Fish")
+
+
+class Season(models.TextChoices):
+    ALL_YEAR = "all", _("All year")
+    SPRING = "spring", _("Spring")
+    SUMMER = "summer", _("Summer")
+    AUTUMN = "autumn", _("Autumn")
+    WINTER = "winter", _("Winter")
+    RAINY = "rainy", _("Rainy season")
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return f"{self.parent} › {self.name}" if self.parent_id else self.name
+
+    def clean(self) -> None:
+        # Two levels only: the navigation and filters are built for that.
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("A subcategory cannot have subcategories.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A category cannot be its own parent.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self) -> ProductQuerySet:
+        return self.filter(is_active=True)
+
+    def in_stock(self) -> ProductQuerySet:
+        return self.filter(stock__gt=0)
+
+    def in_category(self, category: Category) -> ProductQuerySet:
+        return self.filter(Q(category=category) | Q(category__parent=category))
+
+    def search(self, query: str) -> ProductQuerySet:
+        """Products matching a shopper's words, best first.
+
+        PostgreSQL ranks with full-text search; other databases match every word in the name
+        or description.
+        """
+        words = query.split()[:10]
+        if not words:
+            return self.none()
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("name", weight="A", config="english") + SearchVector(
+                "description", weight="B", config="english"
+            )
+            search_query = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                self.annotate(rank=SearchRank(vector, search_query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "name")
+            )
+        condition = Q()
+        for word in words:
+            condition &= Q(name__icontains=word) | Q(description__icontains=word)
+        return self.filter(condition)
+
+    def for_listing(self) -> ProductQuerySet:
+        """Everything a product card shows, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related("images")
+
+
+class Product(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    compare_at_price = models.DecimalField(
+        _("compare-at price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The former price, shown struck through when higher than the price."),
+    )
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    pet_type = models.CharField(_("pet type"), max_length=20, choices=PetType.choices)
+    season = models.CharField(
+        _("season"), max_length=20, choices=Season.choices, default=Season.ALL_YEAR
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+        ]
+        indexes = [models.Index(fields=["is_active", "pet_type"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.compare_at_price is not None and self.compare_at_price <= self.price:
+            raise ValidationError(
+                {"compare_at_price": _("The compare-at price must be higher than the price.")}
+            )
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def main_image(self) -> ProductImage | None:
+        # Uses the prefetched images when there are any: no query per card.
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"),
+        upload_to="products/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=200,
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # {"webp": {"320": "renditions/…/320.webp", …}, "jpeg": {…}}: written by the renditions task.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ("position", "id")
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self) -> str:
+        return self.alt_text

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .forms import ProductFilterForm
+from .models import Category, Product, Season
+
+PAGE_SIZE = 24
+
+
+def current_season() -> str:
+    month = timezone.localdate().month
+    return {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+            6: "rainy", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn",
+            11: "autumn"}[month]  # fmt: skip
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    season = current_season()
+    products = Product.objects.active().for_listing()
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "season": Season(season),
+            "seasonal": products.filter(season=season).in_stock()[:8],
+            "newest": products.in_stock().order_by("-created_at")[:8],
+            "categories": Category.objects.filter(parent=None),
+        },
+    )
+
+
+def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug) if slug else None
+    products = Product.objects.active().for_listing()
+    if category is not None:
+        products = products.in_category(category)
+    form = ProductFilterForm(request.GET)
+    page = Paginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "category": category,
+            "subcategories": category.children.all() if category else [],
+            "form": form,
+            "page": page,
+            "query_string": form.active_query_string(),
+        },
+    )
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(
+        Product.objects.active().select_related("category__parent").prefetch_related("images"),
+        slug=slug,
+    )
+    related = (
+        Product.objects.active()
+        .for_listing()
+        .filter(category=product.category)
+        .exclude(pk=product.pk)
+        .in_stock()[:4]
+    )
+    return render(request, "catalog/product_detail.html", {"product": product, "related": related})

@@ -1,0 +1,36 @@
+"""Money: Decimal amounts rounded and formatted the way their currency is."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.utils.formats import number_format
+
+# Digits after the decimal point, per ISO 4217. Currencies not listed have two.
+MINOR_UNITS = {"JPY": 0, "KRW": 0}
+SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "KRW": "₩"}
+
+
+def currency_default() -> str:
+    return settings.SHOP_CURRENCY
+
+
+def money_round(amount: Decimal, currency: str | None = None) -> Decimal:
+    """Round an amount to the smallest unit of its currency (half up, as tills do)."""
+    places = MINOR_UNITS.get(currency or currency_default(), 2)
+    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def money_format(amount: Decimal, currency: str | None = None) -> str:
+    """Format an amount for the active language: ¥1,200 or $12.50."""
+    currency = currency or currency_default()
+    places = MINOR_UNITS.get(currency, 2)
+    rounded = money_round(amount, currency)
+    number = number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+    symbol = SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{number} {currency}"
+    if rounded < 0:
+        return f"-{symbol}{number.lstrip('-')}"
+    return f"{symbol}{number}"

@@ -1,0 +1,23 @@
+"""Who may see an order: its account, or the browser that placed or looked it up."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import Order
+
+SESSION_KEY = "order_numbers"
+
+
+def order_remember(request: HttpRequest, order: Order) -> None:
+    numbers = request.session.get(SESSION_KEY, [])
+    if order.number not in numbers:
+        request.session[SESSION_KEY] = [*numbers, order.number][-20:]
+
+
+def order_visible(request: HttpRequest, order: Order) -> bool:
+    if request.user.is_authenticated and order.user_id == request.user.pk:
+        return True
+    if request.user.is_staff:
+        return True
+    return order.number in request.session.get(SESSION_KEY, [])

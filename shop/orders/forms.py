@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Order
+
+
+class OrderFindForm(forms.Form):
+    number = forms.CharField(label=_("Order number"), max_length=20, help_text=_("e.g. SF-ABCD2345"))
+    email = forms.EmailField(label=_("E-mail used for the order"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        number = data.get("number", "").strip().upper()
+        email = data.get("email", "")
+        if number and email:
+            self.order = Order.objects.filter(number=number, email__iexact=email).first()
+            if self.order is None:
+                # One message for both cases, so the form does not reveal which orders exist.
+                raise forms.ValidationError(
+                    _("We found no order with this number and e-mail. Check both and try again.")
+                )
+        return data

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .access import order_remember, order_visible
+from .forms import OrderFindForm
+from .models import TIMELINE, Order, OrderStatus
+
+
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(Order.objects.prefetch_related("lines", "events"), number=number)
+    if not order_visible(request, order):
+        # Not 403: an order number alone must not confirm that the order exists.
+        raise Http404
+    return render(
+        request,
+        "orders/order_detail.html",
+        {"order": order, "timeline": order_timeline(order), "placed": "placed" in request.GET},
+    )
+
+
+def order_timeline(order: Order) -> list[dict]:
+    """Each step of the happy path with its event (or None while still to come)."""
+    events = {event.status: event for event in order.events.all()}
+    steps = [{"status": OrderStatus(s), "event": events.get(s)} for s in TIMELINE]
+    if OrderStatus.CANCELLED in events:
+        steps = [step for step in steps if step["event"]]
+        steps.append({"status": OrderStatus.CANCELLED, "event": events[OrderStatus.CANCELLED]})
+    done = [step for step in steps if step["event"]]
+    for step in steps:
+        step["current"] = bool(done) and step is done[-1]
+    return steps
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders = Order.objects.filter(user=request.user).prefetch_related("lines")
+    return render(request, "orders/order_list.html", {"orders": orders})
+
+
+def order_find(request: HttpRequest) -> HttpResponse:
+    form = OrderFindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order_remember(request, form.order)
+        return redirect(form.order)
+    return render(request, "orders/order_find.html", {"form": form})

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stores"
+urlpatterns = [path("", views.store_list, name="list")]

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("shop.catalog.urls")),
+    path("basket/", include("shop.basket.urls")),
+    path("checkout/", include("shop.checkout.urls")),
+    path("orders/", include("shop.orders.urls")),
+    path("stores/", include("shop.stores.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # Laptops and tests serve uploads themselves; production puts them behind the CDN.
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.strip("/"),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
