@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve
 
 urlpatterns = [
     path("", include("shop.catalog.urls")),
@@ -19,10 +19,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Laptops and tests serve uploads themselves; production puts them behind the CDN.
-    urlpatterns += [
-        re_path(
-            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.strip("/"),
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]

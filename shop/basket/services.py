@@ -102,15 +102,15 @@ def basket_merge(*, source: Basket, target: Basket) -> None:
     source.delete()
 
 
-def basket_adopt(*, request: HttpRequest) -> None:
+def basket_adopt(*, request: HttpRequest, user) -> None:
     """On sign-in, merge the session's anonymous basket into the account's."""
     basket_id = request.session.pop(SESSION_KEY, None)
     source = Basket.objects.filter(pk=basket_id, owner=None).first() if basket_id else None
     if source is None:
         return
-    target = Basket.objects.filter(owner=request.user).first()
+    target = Basket.objects.filter(owner=user).first()
     if target is None:
-        source.owner = request.user
+        source.owner = user
         source.save(update_fields=["owner", "updated_at"])
     else:
         basket_merge(source=source, target=target)

@@ -11,4 +11,4 @@ from .services import basket_adopt
 @receiver(user_logged_in, dispatch_uid="basket_adopt_on_login")
 def adopt_basket(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        basket_adopt(request=request)
+        basket_adopt(request=request, user=user)

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
-
-from shop.money import money_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from personalization.regions import COUNTRIES, country_choices, region_choices
+from shop.money import money_format
 
 from .payments import Card, luhn_valid
 from .services import CheckoutDetails
@@ -86,7 +86,9 @@ class CheckoutForm(forms.Form):
         return number
 
     def clean_card_expiry(self) -> tuple[int, int]:
-        match = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", self.cleaned_data["card_expiry"])
+        match = re.fullmatch(
+            r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", self.cleaned_data["card_expiry"]
+        )
         if not match or not 1 <= int(match[1]) <= 12:
             raise forms.ValidationError(_("Enter the expiry date as MM/YY."))
         month, year = int(match[1]), int(match[2])
@@ -107,7 +109,9 @@ class CheckoutForm(forms.Form):
         country = COUNTRIES.get(data.get("country", ""))
         region = data.get("region")
         if country and region and region not in country.regions:
-            self.add_error("region", _("Choose a region of %(country)s.") % {"country": country.name})
+            self.add_error(
+                "region", _("Choose a region of %(country)s.") % {"country": country.name}
+            )
         postal_code = data.get("postal_code")
         if country and postal_code:
             if country.postal_code_valid(postal_code):

@@ -68,9 +68,7 @@ class TestCardProvider:
         if card.number in self.DECLINED:
             raise PaymentDeclined(self.DECLINED[card.number]())
         if card.number not in self.SUCCESS:
-            raise PaymentDeclined(
-                _("This shop takes test cards only: use 4242 4242 4242 4242.")
-            )
+            raise PaymentDeclined(_("This shop takes test cards only: use 4242 4242 4242 4242."))
         return PaymentResult(reference="test_" + secrets.token_hex(8))
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from shop.basket.services import basket_for_request
-from shop.orders.access import order_remember
+from shop.orders.access import order_remember, order_visible
+from shop.orders.models import Order
 
 from .forms import CheckoutForm
 from .payments import PaymentDeclined
@@ -14,6 +14,11 @@ from .services import CheckoutError, checkout_totals, order_place
 
 
 def checkout(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # The same form sent again (double click, reload): show the order it already placed.
+        placed = Order.objects.filter(idempotency_key=request.POST.get("token", "")).first()
+        if placed is not None and order_visible(request, placed):
+            return redirect(placed.get_absolute_url() + "?placed=1")
     basket = basket_for_request(request)
     if basket is None or basket.is_empty:
         return redirect("basket:detail")

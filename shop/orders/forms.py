@@ -7,7 +7,9 @@ from .models import Order
 
 
 class OrderFindForm(forms.Form):
-    number = forms.CharField(label=_("Order number"), max_length=20, help_text=_("e.g. SF-ABCD2345"))
+    number = forms.CharField(
+        label=_("Order number"), max_length=20, help_text=_("e.g. SF-ABCD2345")
+    )
     email = forms.EmailField(label=_("E-mail used for the order"))
 
     def clean(self) -> dict:

@@ -14,7 +14,9 @@ def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(_("“%(value)s” is not a known time zone.") % {"value": value}) from None
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone.") % {"value": value}
+        ) from None
 
 
 class Store(models.Model):

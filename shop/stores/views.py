@@ -7,4 +7,6 @@ from .models import Store
 
 
 def store_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "stores/store_list.html", {"stores": Store.objects.filter(is_active=True)})
+    return render(
+        request, "stores/store_list.html", {"stores": Store.objects.filter(is_active=True)}
+    )

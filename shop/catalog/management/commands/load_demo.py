@@ -1,0 +1,899 @@
+"""`manage.py load_demo`: a demo catalogue, stores and staff accounts for Storefront.
+
+The command is idempotent. Rows are keyed on their slug (or e-mail for users) and only saved
+when a value differs, so a second run reports everything as unchanged and touches nothing, not
+even `updated_at`. A re-run does restore edited demo rows to their demo values, including
+stock, which is what one wants after playing with the demo shop.
+
+Product pictures are drawn with Pillow (see `shop.catalog.demo_images`): nothing is downloaded
+and nothing is committed. A product only gets pictures when it has none, so re-runs never add
+duplicates and never replace pictures uploaded by hand.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import time as clock
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils.text import slugify
+
+from shop.catalog.demo_images import detail_picture, product_picture
+from shop.catalog.models import Category, PetType, Product, ProductImage, Season
+from shop.catalog.services import image_renditions_update
+from shop.stores.models import Store
+
+M = TypeVar("M", bound=models.Model)
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoCategory:
+    name: str
+    description: str
+    children: tuple[tuple[str, str], ...] = ()  # (name, description)
+
+
+CATEGORIES: tuple[DemoCategory, ...] = (
+    DemoCategory(
+        "Food",
+        "Complete meals, treats and chews for every life stage.",
+        (
+            ("Dry food", "Complete kibble and pellets that keep well between shops."),
+            ("Wet food", "Pouches, trays and cans for fussy eaters and extra moisture."),
+            ("Treats", "Rewards for training, teeth cleaning and simply being good."),
+        ),
+    ),
+    DemoCategory(
+        "Beds & furniture",
+        "Somewhere soft to sleep and somewhere high to watch from.",
+        (
+            ("Beds", "Orthopaedic, calming and washable beds for dogs and cats."),
+            ("Cat trees & scratchers", "Climbing, scratching and lookout spots for cats."),
+        ),
+    ),
+    DemoCategory(
+        "Toys",
+        "Play that keeps bodies fit and minds busy.",
+        (
+            ("Chew & fetch toys", "Tough toys to chew, chase and bring back."),
+            ("Puzzle & play", "Teasers and puzzles that make pets think for their treats."),
+        ),
+    ),
+    DemoCategory(
+        "Walking & travel",
+        "Everything for walks, trips and visits to the vet.",
+        (
+            ("Collars & leads", "Harnesses, leads and collars that are safe and comfortable."),
+            ("Carriers & crates", "Carriers and crates for the car, the train and the plane."),
+        ),
+    ),
+    DemoCategory(
+        "Care & grooming",
+        "Brushing, bathing and keeping clean at home.",
+        (
+            ("Grooming", "Brushes, clippers and shampoos for every coat."),
+            ("Hygiene & litter", "Litter, dental care and everyday hygiene."),
+        ),
+    ),
+    DemoCategory(
+        "Seasonal",
+        "What pets need for Japan's hot summers, cold winters and the rainy season.",
+        (
+            ("Summer cooling", "Cooling mats, vests and water for hot, humid days."),
+            ("Winter warmth", "Warm beds, sweaters and paw care for the cold months."),
+            ("Rainy season", "Raincoats, boots and towels for tsuyu walks."),
+        ),
+    ),
+    DemoCategory(
+        "Aquarium & bird",
+        "Tanks, food and care for fish and cage birds.",
+        (
+            ("Aquarium", "Starter kits, food and equipment for freshwater fish."),
+            ("Bird care", "Cages, perches and toys for budgies and parrots."),
+        ),
+    ),
+    DemoCategory(
+        "Small pets",
+        "Homes, hay and bedding for rabbits, hamsters and guinea pigs.",
+        (
+            ("Hutches & habitats", "Hutches, cages and hideaways for small pets."),
+            ("Hay & bedding", "Fresh hay to eat and soft bedding to burrow in."),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoProduct:
+    name: str
+    category: str  # slug of a subcategory
+    pet_type: str
+    price: int  # whole yen
+    stock: int
+    description: str
+    compare_at_price: int | None = None
+    season: str = Season.ALL_YEAR
+    pictures: int = 1  # featured products also get a second, detail picture
+
+
+# Short names keep the product table below readable.
+DOG = PetType.DOG
+CAT = PetType.CAT
+SMALL = PetType.SMALL_PET
+BIRD = PetType.BIRD
+FISH = PetType.FISH
+
+# fmt: off
+PRODUCTS: tuple[DemoProduct, ...] = (
+    # Dry food
+    DemoProduct(
+        "Hokkaido Salmon Adult Dog Food 3 kg", "dry-food", DOG, 4980, 42,
+        "A complete dry food for adult dogs, with salmon from Hokkaido as the first ingredient. "
+        "Brown rice and oats give slow-release energy, and fish oil keeps the coat glossy. "
+        "The small, crunchy kibble suits breeds from shiba to labrador.",
+        compare_at_price=5480, pictures=2,
+    ),
+    DemoProduct(
+        "Chicken & Pumpkin Puppy Food 2 kg", "dry-food", DOG, 3980, 25,
+        "Gentle grain-free kibble for puppies up to twelve months old. Chicken provides the "
+        "protein growing muscles need, and pumpkin is kind to young stomachs. The kibble is "
+        "small enough for little teeth.",
+    ),
+    DemoProduct(
+        "Indoor Cat Food with Bonito 1.5 kg", "dry-food", CAT, 2680, 36,
+        "Made for cats who live indoors and move a little less. Bonito gives the flavour cats "
+        "love, added fibre helps hairballs pass, and a moderate calorie level keeps weight in "
+        "check.",
+    ),
+    DemoProduct(
+        "Senior Cat Food with Chicken 1.2 kg", "dry-food", CAT, 3280, 2,
+        "For cats aged eleven and over. Moderate phosphorus and high-quality chicken protein "
+        "support ageing kidneys, and the softer kibble is easier to chew.",
+    ),
+    DemoProduct(
+        "Timothy Pellets for Adult Rabbits 1 kg", "dry-food", SMALL, 1480, 30,
+        "High-fibre pellets based on timothy hay, with no seeds or sugary bits for picky eaters "
+        "to pick out. Feed alongside unlimited fresh hay for healthy teeth and digestion.",
+    ),
+    DemoProduct(
+        "Budgie Seed Mix with Millet 800 g", "dry-food", BIRD, 880, 22,
+        "A cleaned mix of millet, canary seed and oat groats for budgies and other small "
+        "parakeets. The resealable bag keeps the seeds fresh to the last spoonful.",
+    ),
+    # Wet food
+    DemoProduct(
+        "Tuna & Chicken Cat Pouches, 12 Pack", "wet-food", CAT, 1580, 60,
+        "Tender flakes of tuna and chicken in a light jelly. Each 70 g pouch is one meal for an "
+        "average cat. Complete and balanced, so it can be fed on its own or with dry food.",
+        compare_at_price=1780, pictures=2,
+    ),
+    DemoProduct(
+        "Slow-Cooked Beef Stew for Dogs, 6 Cans", "wet-food", DOG, 2380, 18,
+        "Chunks of beef, carrot and potato slow-cooked in their own gravy. Serve as a full meal "
+        "or spoon a little over kibble to tempt a fussy eater.",
+    ),
+    DemoProduct(
+        "Kitten Salmon Mousse, 24 Trays", "wet-food", CAT, 3480, 0,
+        "A smooth salmon mousse for kittens from weaning to one year. Added DHA supports "
+        "healthy development, and the soft texture suits tiny mouths.",
+    ),
+    DemoProduct(
+        "Pumpkin & Chestnut Cat Pouches, 6 Pack", "wet-food", CAT, 980, 24,
+        "A seasonal recipe of chicken with pumpkin and a touch of chestnut, made only in "
+        "autumn. Complete and balanced, in a gentle broth that helps cats drink more.",
+        season=Season.AUTUMN,
+    ),
+    # Treats
+    DemoProduct(
+        "Chicken Breast Jerky Dog Treats 200 g", "treats", DOG, 980, 80,
+        "Thin strips of chicken breast, slowly dried with nothing added. Break them into small "
+        "pieces for training rewards.",
+    ),
+    DemoProduct(
+        "Freeze-Dried Bonito Flakes for Cats", "treats", CAT, 680, 55,
+        "Light bonito flakes, freeze-dried to keep their aroma. Sprinkle a few over a meal or "
+        "offer a pinch as a reward.",
+    ),
+    DemoProduct(
+        "Dental Chews for Medium Dogs, 14 Pack", "treats", DOG, 1280, 45,
+        "Textured daily chews that scrub teeth while your dog chews. Each chew is sized for "
+        "dogs of 10 to 25 kg, and one a day makes a tidy two-week supply.",
+        compare_at_price=1480, pictures=2,
+    ),
+    DemoProduct(
+        "Lickable Tuna Cat Treats, 20 Tubes", "treats", CAT, 1180, 3,
+        "A creamy treat that cats lick straight from the tube. Handy for hiding a tablet, or "
+        "simply for a quiet moment together.",
+    ),
+    DemoProduct(
+        "Dried Papaya & Apple Chews for Small Pets", "treats", SMALL, 580, 26,
+        "Sun-dried papaya and apple pieces for rabbits, guinea pigs and chinchillas. Offer one "
+        "or two pieces a day as a treat alongside hay.",
+    ),
+    DemoProduct(
+        "Millet Spray for Budgies, 5 Stems", "treats", BIRD, 480, 40,
+        "Natural millet sprays still on the stem, which birds love to pick apart. Clip one to "
+        "the cage bars as a treat or use it for training.",
+    ),
+    DemoProduct(
+        "Sweet Potato Chews for Dogs 150 g", "treats", DOG, 780, 33,
+        "Slices of Kyushu sweet potato, steamed and dried when the new harvest comes in each "
+        "autumn. Naturally sweet and chewy, with nothing added.",
+        season=Season.AUTUMN,
+    ),
+    # Beds
+    DemoProduct(
+        "Orthopaedic Memory Foam Dog Bed, Large", "beds", DOG, 12800, 7,
+        "A 10 cm memory-foam base that spreads weight evenly, ideal for older dogs and big "
+        "breeds. The cover zips off and goes in the washing machine. A non-slip underside "
+        "keeps it in place on wooden floors.",
+        compare_at_price=14800, pictures=2,
+    ),
+    DemoProduct(
+        "Donut Calming Bed for Cats and Small Dogs", "beds", CAT, 5980, 14,
+        "A round bed with a raised rim to rest a chin on and deep faux fur to burrow into. The "
+        "whole bed is machine washable.",
+    ),
+    # Cat trees & scratchers
+    DemoProduct(
+        "Five-Level Cat Tree with Hammock", "cat-trees-scratchers", CAT, 16800, 4,
+        "A 150 cm tree with sisal posts, two platforms, a hammock and a hidey box. The wide "
+        "base and a wall strap keep it steady for cats who leap.",
+        pictures=2,
+    ),
+    DemoProduct(
+        "Cardboard Scratcher Lounge", "cat-trees-scratchers", CAT, 1980, 50,
+        "A curved lounger of recycled corrugated cardboard to scratch, stretch and nap on. It "
+        "comes with a bag of catnip to win over new users.",
+    ),
+    DemoProduct(
+        "Window Perch with Suction Cups", "cat-trees-scratchers", CAT, 3480, 1,
+        "A sturdy perch that fixes to a window with four strong suction cups and holds cats of "
+        "up to 15 kg. Perfect for bird-watching in the sun.",
+    ),
+    # Chew & fetch toys
+    DemoProduct(
+        "Natural Rubber Chew Bone, Medium", "chew-fetch-toys", DOG, 1480, 38,
+        "A tough bone of natural rubber for dogs who chew hard. The grooves hold a smear of "
+        "paste to keep them busy for longer.",
+    ),
+    DemoProduct(
+        "Squeaky Plush Shiba Toy", "chew-fetch-toys", DOG, 1280, 2,
+        "A soft plush shiba inu with a squeaker inside and reinforced seams. Sized for small "
+        "and medium dogs.",
+    ),
+    DemoProduct(
+        "Floating Fetch Ball", "chew-fetch-toys", DOG, 880, 40,
+        "A bright ball that floats high in the water, for fetch at the river or the beach. It "
+        "is easy to spot and easy for soft mouths to grip.",
+        season=Season.SUMMER,
+    ),
+    DemoProduct(
+        "Willow Ball Chews for Rabbits, 3 Pack", "chew-fetch-toys", SMALL, 780, 25,
+        "Woven willow balls to roll, toss and gnaw. Chewing natural willow helps wear down "
+        "ever-growing teeth.",
+    ),
+    # Puzzle & play
+    DemoProduct(
+        "Feather Wand Cat Teaser with Refills", "puzzle-play", CAT, 880, 48,
+        "A flexible wand with a feather lure that flutters like a bird in flight. Two refill "
+        "lures are included.",
+    ),
+    DemoProduct(
+        "Treat Puzzle Board for Dogs", "puzzle-play", DOG, 3280, 12,
+        "Sliding blocks and flip lids hide treats for your dog to find. Ten minutes of sniffing "
+        "and solving tires a dog out as much as a walk.",
+        compare_at_price=3680, pictures=2,
+    ),
+    DemoProduct(
+        "Foraging Toy for Parrots", "puzzle-play", BIRD, 1680, 9,
+        "Paper cups and wooden beads on a hanging chain, for parrots to shred while they "
+        "search for hidden treats. It keeps clever birds busy while you are out.",
+    ),
+    # Collars & leads
+    DemoProduct(
+        "Reflective No-Pull Dog Harness", "collars-leads", DOG, 3980, 20,
+        "A padded harness with a front clip that gently discourages pulling. Reflective "
+        "stitching keeps you both visible on evening walks.",
+    ),
+    DemoProduct(
+        "Retractable Dog Lead, 5 m", "collars-leads", DOG, 2980, 16,
+        "A lead that extends to 5 m, with a one-button brake and lock. Suitable for dogs of up "
+        "to 25 kg.",
+        compare_at_price=3480,
+    ),
+    # Carriers & crates
+    DemoProduct(
+        "Soft-Sided Travel Carrier", "carriers-crates", CAT, 8980, 9,
+        "A ventilated soft carrier sized to fit under most aircraft seats. Mesh on three sides, "
+        "a fleece pad and a padded shoulder strap. For cats and small dogs of up to 7 kg.",
+    ),
+    DemoProduct(
+        "Folding Wire Crate for Medium Dogs", "carriers-crates", DOG, 9800, 0,
+        "A two-door wire crate that folds flat in seconds for the car or a visit to family. It "
+        "comes with a removable plastic tray for easy cleaning.",
+    ),
+    # Grooming
+    DemoProduct(
+        "Deshedding Brush for Double-Coated Dogs", "grooming", DOG, 2980, 21,
+        "Lifts loose undercoat without cutting the top coat, for breeds such as shiba, akita "
+        "and husky. Especially welcome when the winter coat comes out in spring.",
+        season=Season.SPRING,
+    ),
+    DemoProduct(
+        "Self-Cleaning Slicker Brush for Cats", "grooming", CAT, 1980, 19,
+        "Fine pins remove tangles and loose fur. Press the button and the pins retract, so the "
+        "fur slides off in one go.",
+    ),
+    # Hygiene & litter
+    DemoProduct(
+        "Enzyme Toothpaste & Finger Brush Set", "hygiene-litter", DOG, 1380, 23,
+        "A chicken-flavoured enzyme toothpaste with a soft silicone finger brush. A gentle way "
+        "to start brushing, and safe to swallow.",
+    ),
+    DemoProduct(
+        "Tofu Cat Litter 7 L", "hygiene-litter", CAT, 1080, 70,
+        "Plant-based litter made from tofu fibre that clumps firmly and controls odour. Small "
+        "amounts can be flushed, and it is light to carry home.",
+        compare_at_price=1280, pictures=2,
+    ),
+    # Summer cooling
+    DemoProduct(
+        "Cooling Mat for Dogs, Large", "summer-cooling", DOG, 4980, 15,
+        "A pressure-activated gel mat that cools as soon as your dog lies down, with no fridge "
+        "or electricity needed. It wipes clean and folds for travel.",
+        compare_at_price=5980, season=Season.SUMMER, pictures=2,
+    ),
+    DemoProduct(
+        "Cool-Touch Cat Mat", "summer-cooling", CAT, 2980, 3,
+        "A thin mat with a cool-touch fabric that stays below body temperature on hot days. "
+        "Cats can curl up on it anywhere, and it goes in the washing machine.",
+        season=Season.SUMMER,
+    ),
+    DemoProduct(
+        "Aluminium Cooling Plate for Small Pets", "summer-cooling", SMALL, 1980, 12,
+        "A cool aluminium plate for hamsters, rabbits and guinea pigs to stretch out on during "
+        "hot, humid days. Rounded edges and non-slip feet make it safe in any cage.",
+        season=Season.SUMMER,
+    ),
+    DemoProduct(
+        "Mesh Cooling Vest for Dogs", "summer-cooling", DOG, 3980, 10,
+        "Soak it in water, wring it out and put it on: evaporation keeps your dog cooler on "
+        "summer walks. The light mesh has reflective trim.",
+        season=Season.SUMMER,
+    ),
+    # Winter warmth
+    DemoProduct(
+        "Self-Heating Thermal Pet Mat", "winter-warmth", CAT, 3480, 17,
+        "A layer of reflective film returns your pet's own body heat, so the mat feels warm "
+        "without any power. Safe to leave out all day and all night.",
+        season=Season.WINTER, pictures=2,
+    ),
+    DemoProduct(
+        "Heated Dog Bed with Low-Voltage Pad", "winter-warmth", DOG, 9800, 0,
+        "A bolstered bed with a removable low-voltage heating pad and a chew-resistant cord. "
+        "The pad warms gently to a comfortable temperature and switches off on its own.",
+        compare_at_price=11800, season=Season.WINTER,
+    ),
+    DemoProduct(
+        "Protective Paw Balm 50 g", "winter-warmth", DOG, 1280, 29,
+        "A beeswax and shea butter balm that protects paws from snow, ice and cold pavements. "
+        "Lick-safe and unscented.",
+        season=Season.WINTER,
+    ),
+    DemoProduct(
+        "Knitted Dog Sweater with Fleece Lining", "winter-warmth", DOG, 2980, 8,
+        "A cable-knit sweater with a soft fleece lining for short-coated and small dogs. "
+        "A leash opening at the back lets it go under a harness.",
+        compare_at_price=3680, season=Season.WINTER,
+    ),
+    DemoProduct(
+        "Fleece Snuggle Pouch for Hamsters", "winter-warmth", SMALL, 1280, 14,
+        "A soft fleece pouch for hamsters and other small pets to curl up in on cold nights. "
+        "It hangs from the cage or sits on the floor.",
+        season=Season.WINTER,
+    ),
+    DemoProduct(
+        "Aquarium Heater 100 W with Thermostat", "winter-warmth", FISH, 3980, 11,
+        "A submersible heater with a built-in thermostat for tanks of up to 100 L. It keeps "
+        "tropical fish at a steady temperature through the coldest months.",
+        season=Season.WINTER,
+    ),
+    # Rainy season
+    DemoProduct(
+        "Hooded Dog Raincoat with Reflective Trim", "rainy-season", DOG, 3680, 13,
+        "A lightweight waterproof coat with a hood and a harness opening. Reflective trim keeps "
+        "your dog visible on grey, rainy evenings.",
+        season=Season.RAINY, pictures=2,
+    ),
+    DemoProduct(
+        "Waterproof Dog Boots, Set of 4", "rainy-season", DOG, 2980, 2,
+        "Boots with grippy rubber soles and adjustable straps that keep paws dry and clean in "
+        "puddles. Sold as a set of four.",
+        season=Season.RAINY,
+    ),
+    DemoProduct(
+        "Quick-Dry Microfibre Pet Towel", "rainy-season", DOG, 1480, 35,
+        "A large microfibre towel that soaks up water many times its weight. Hand pockets at "
+        "each end make drying muddy paws quicker.",
+        season=Season.RAINY,
+    ),
+    DemoProduct(
+        "Charcoal Dehumidifying Mat for Cat Beds", "rainy-season", CAT, 1980, 18,
+        "A thin bamboo-charcoal mat that goes under a bed cushion and absorbs humidity and "
+        "odours. Dry it in the sun and use it again.",
+        season=Season.RAINY,
+    ),
+    # Aquarium
+    DemoProduct(
+        "Betta Starter Aquarium Kit 10 L", "aquarium", FISH, 6980, 6,
+        "A glass tank with a gentle filter, LED light and lid, sized for one betta. Add "
+        "water, conditioner and a few plants, and it is ready in a day.",
+        compare_at_price=7980, pictures=2,
+    ),
+    DemoProduct(
+        "Tropical Fish Flakes 100 g", "aquarium", FISH, 880, 41,
+        "Colour-enhancing flakes for tetras, guppies and other community fish. The flakes float "
+        "long enough for every fish to feed.",
+    ),
+    DemoProduct(
+        "Goldfish Sinking Pellets 200 g", "aquarium", FISH, 780, 37,
+        "Small pellets that sink slowly so goldfish do not gulp air at the surface. Easy to "
+        "digest, which keeps the water cleaner.",
+    ),
+    DemoProduct(
+        "Silent Air Pump for Tanks up to 60 L", "aquarium", FISH, 2480, 0,
+        "A quiet air pump with an adjustable flow, for tanks of up to 60 L. It comes with "
+        "tubing, a check valve and an air stone.",
+    ),
+    # Bird care
+    DemoProduct(
+        "Natural Wood Perch Set for Budgies", "bird-care", BIRD, 1480, 20,
+        "Three perches of untreated wood in different thicknesses. Varied perches keep feet "
+        "healthy and beaks trimmed.",
+    ),
+    DemoProduct(
+        "Flight Cage for Small Birds", "bird-care", BIRD, 14800, 3,
+        "A wide cage with room to fly between perches, a pull-out tray and four feeding doors. "
+        "Suitable for budgies, finches and canaries.",
+        pictures=2,
+    ),
+    DemoProduct(
+        "Bird Bath with Mirror", "bird-care", BIRD, 980, 15,
+        "A clear bath that hangs in a cage doorway, with a small mirror for company. Splashing "
+        "stays inside the bath, not on the floor.",
+    ),
+    # Hutches & habitats
+    DemoProduct(
+        "Two-Storey Wooden Rabbit Hutch", "hutches-habitats", SMALL, 19800, 1,
+        "A fir-wood hutch with a sleeping loft, a ramp and a pull-out tray for easy cleaning. "
+        "Big enough for two small rabbits, indoors or on a covered balcony.",
+        compare_at_price=22800, pictures=2,
+    ),
+    DemoProduct(
+        "Silent Hamster Wheel, 21 cm", "hutches-habitats", SMALL, 2480, 16,
+        "A solid running wheel on ball bearings, so night-time exercise stays quiet. The 21 cm "
+        "size suits Syrian hamsters without bending their backs.",
+    ),
+    # Hay & bedding
+    DemoProduct(
+        "First-Cut Timothy Hay 1 kg", "hay-bedding", SMALL, 1380, 45,
+        "Long, fibrous first-cut timothy hay for rabbits, guinea pigs and chinchillas. Hay "
+        "should make up most of their diet, for healthy teeth and digestion.",
+    ),
+    DemoProduct(
+        "Spring Meadow Hay with Dandelion 500 g", "hay-bedding", SMALL, 1180, 20,
+        "A fragrant meadow hay with dandelion and plantain, cut in late spring. A tasty change "
+        "alongside everyday timothy hay.",
+        season=Season.SPRING,
+    ),
+    DemoProduct(
+        "Paper Pellet Bedding 10 L", "hay-bedding", SMALL, 1080, 32,
+        "Dust-free pellets of recycled paper that absorb moisture and odour. Gentle on paws "
+        "and easy to compost.",
+    ),
+)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    name: str
+    slug: str
+    country: str
+    region: str
+    city: str
+    address: str
+    postal_code: str
+    latitude: str
+    longitude: str
+    time_zone: str
+    opens_at: clock
+    closes_at: clock
+    phone: str = ""
+    is_vet_partner: bool = False
+
+
+# Addresses are plausible but fictional. Japan has no numbers reserved for fiction, so the
+# Japanese stores have no phone; the others use the ranges set aside for drama and examples.
+# fmt: off
+STORES: tuple[DemoStore, ...] = (
+    DemoStore(
+        "Storefront Shibuya", "shibuya", "JP", "JP-13", "Tokyo", "2-14-5 Jinnan, Shibuya-ku",
+        "150-0041", "35.66330", "139.69860", "Asia/Tokyo", clock(10), clock(20),
+        is_vet_partner=True,
+    ),
+    DemoStore(
+        "Storefront Kichijoji", "kichijoji", "JP", "JP-13", "Musashino",
+        "1-22-8 Kichijoji Honcho", "180-0004", "35.70410", "139.57760", "Asia/Tokyo",
+        clock(10), clock(20),
+    ),
+    DemoStore(
+        "Storefront Umeda", "umeda", "JP", "JP-27", "Osaka", "3-1-12 Umeda, Kita-ku",
+        "530-0001", "34.70110", "135.49460", "Asia/Tokyo", clock(10), clock(21),
+    ),
+    DemoStore(
+        "Storefront Sannomiya", "sannomiya", "JP", "JP-28", "Kobe",
+        "2-7-4 Sannomiya-cho, Chuo-ku", "650-0021", "34.69200", "135.19230", "Asia/Tokyo",
+        clock(10), clock(20), is_vet_partner=True,
+    ),
+    DemoStore(
+        "Storefront Sapporo Odori", "sapporo-odori", "JP", "JP-01", "Sapporo",
+        "Odori Nishi 4-6, Chuo-ku", "060-0042", "43.06010", "141.35290", "Asia/Tokyo",
+        clock(10), clock(19),
+    ),
+    DemoStore(
+        "Storefront Sakae", "sakae", "JP", "JP-23", "Nagoya", "3-15-30 Sakae, Naka-ku",
+        "460-0008", "35.16900", "136.90650", "Asia/Tokyo", clock(10), clock(20),
+    ),
+    DemoStore(
+        "Storefront Tenjin", "tenjin", "JP", "JP-40", "Fukuoka", "2-5-19 Tenjin, Chuo-ku",
+        "810-0001", "33.59070", "130.39940", "Asia/Tokyo", clock(10), clock(20),
+    ),
+    DemoStore(
+        "Storefront Naha", "naha", "JP", "JP-47", "Naha", "3-2-10 Makishi", "900-0013",
+        "26.21580", "127.68920", "Asia/Tokyo", clock(11), clock(21),
+    ),
+    DemoStore(
+        "Storefront Islington", "islington", "GB", "GB-ENG", "London", "48 Upper Street",
+        "N1 0PN", "51.53800", "-0.10280", "Europe/London", clock(9), clock(18),
+        phone="+44 20 7946 0321",
+    ),
+    DemoStore(
+        "Storefront Surry Hills", "surry-hills", "AU", "AU-NSW", "Sydney", "212 Crown Street",
+        "2010", "-33.88400", "151.21400", "Australia/Sydney", clock(8, 30), clock(17, 30),
+        phone="+61 2 5550 1234", is_vet_partner=True,
+    ),
+    DemoStore(
+        "Storefront Capitol Hill", "capitol-hill", "US", "US-WA", "Seattle", "512 Broadway E",
+        "98102", "47.62330", "-122.32080", "America/Los_Angeles", clock(9), clock(19),
+        phone="+1 206-555-0147",
+    ),
+)
+# fmt: on
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    password: str  # only ever used when settings.DEBUG is on
+    first_name: str
+    last_name: str
+    is_superuser: bool = False
+    group: str | None = None
+
+
+# fmt: off
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin@example.com", "admin-demo-2026", "Aiko", "Admin", is_superuser=True),
+    DemoUser("editor@example.com", "editor-demo-2026", "Emi", "Editor", group="Editors"),
+    DemoUser(
+        "merchandiser@example.com", "merch-demo-2026", "Mark", "Merchandiser",
+        group="Merchandisers",
+    ),
+)
+# fmt: on
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _differs(instance: models.Model, field_name: str, value: Any) -> bool:
+    field = instance._meta.get_field(field_name)
+    if field.is_relation:
+        # Compare keys, not objects: no query per row, and a re-fetched parent still matches.
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return getattr(instance, field_name) != value
+
+
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[M, str]:
+    """Create or update a row, saving only when something differs.
+
+    Unlike `update_or_create`, an unchanged row is not saved, so `auto_now` fields keep their
+    value and a second run really changes nothing. `full_clean` catches mistakes in the demo
+    data (a compare-at price below the price, an unknown time zone) before they reach the shop.
+    """
+    instance = model._default_manager.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        return instance, CREATED
+    changed = [name for name, value in values.items() if _differs(instance, name, value)]
+    if not changed:
+        return instance, UNCHANGED
+    for name in changed:
+        setattr(instance, name, values[name])
+    instance.full_clean()
+    instance.save()
+    return instance, UPDATED
+
+
+def _yen(amount: int | None) -> Decimal | None:
+    return None if amount is None else Decimal(amount)
+
+
+class Tally:
+    """Counts of created, updated and unchanged rows per kind, for the summary."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}
+
+    def add(self, kind: str, outcome: str) -> None:
+        row = self.counts.setdefault(kind, {CREATED: 0, UPDATED: 0, UNCHANGED: 0})
+        row[outcome] += 1
+
+    def lines(self) -> list[str]:
+        return [
+            f"{kind}: {row[CREATED]} created, {row[UPDATED]} updated, {row[UNCHANGED]} unchanged"
+            for kind, row in self.counts.items()
+        ]
+
+
+# --- Command ----------------------------------------------------------------------------------
+
+
+class Command(BaseCommand):
+    help = "Load demo categories, products with drawn pictures, stores and staff accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-images",
+            action="store_true",
+            help="Skip drawing product pictures (faster, e.g. for tests).",
+        )
+
+    def handle(self, *args: Any, no_images: bool = False, **options: Any) -> None:
+        started = time.monotonic()
+        tally = Tally()
+        with transaction.atomic():
+            categories = self.load_categories(tally)
+            self.load_products(categories, tally)
+            self.load_stores(tally)
+            notes = self.load_users(tally)
+        pictures = None if no_images else self.load_pictures()
+
+        for line in tally.lines():
+            self.stdout.write(line)
+        if pictures is None:
+            self.stdout.write("Product images: skipped (--no-images)")
+        else:
+            self.stdout.write(f"Product images: {pictures} created")
+        for note in notes:
+            self.stdout.write(note)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded in {time.monotonic() - started:.1f} s.")
+        )
+
+    def load_categories(self, tally: Tally) -> dict[str, Category]:
+        """Both levels of categories, by slug."""
+        by_slug: dict[str, Category] = {}
+        for position, demo in enumerate(CATEGORIES):
+            parent, outcome = upsert(
+                Category,
+                {"slug": slugify(demo.name)},
+                {
+                    "name": demo.name,
+                    "parent": None,
+                    "description": demo.description,
+                    "position": position,
+                },
+            )
+            tally.add("Categories", outcome)
+            by_slug[parent.slug] = parent
+            for child_position, (name, description) in enumerate(demo.children):
+                child, outcome = upsert(
+                    Category,
+                    {"slug": slugify(name)},
+                    {
+                        "name": name,
+                        "parent": parent,
+                        "description": description,
+                        "position": child_position,
+                    },
+                )
+                tally.add("Categories", outcome)
+                by_slug[child.slug] = child
+        return by_slug
+
+    def load_products(self, categories: dict[str, Category], tally: Tally) -> None:
+        for demo in PRODUCTS:
+            _product, outcome = upsert(
+                Product,
+                {"slug": slugify(demo.name)},
+                {
+                    "name": demo.name,
+                    "category": categories[demo.category],
+                    "description": demo.description,
+                    "price": _yen(demo.price),
+                    "compare_at_price": _yen(demo.compare_at_price),
+                    "stock": demo.stock,
+                    "pet_type": demo.pet_type,
+                    "season": demo.season,
+                    "is_active": True,
+                },
+            )
+            tally.add("Products", outcome)
+
+    def load_stores(self, tally: Tally) -> None:
+        for demo in STORES:
+            _store, outcome = upsert(
+                Store,
+                {"slug": demo.slug},
+                {
+                    "name": demo.name,
+                    "country": demo.country,
+                    "region": demo.region,
+                    "city": demo.city,
+                    "address": demo.address,
+                    "postal_code": demo.postal_code,
+                    "phone": demo.phone,
+                    "latitude": Decimal(demo.latitude),
+                    "longitude": Decimal(demo.longitude),
+                    "time_zone": demo.time_zone,
+                    "opens_at": demo.opens_at,
+                    "closes_at": demo.closes_at,
+                    "is_vet_partner": demo.is_vet_partner,
+                    "is_active": True,
+                },
+            )
+            tally.add("Stores", outcome)
+
+    def load_users(self, tally: Tally) -> list[str]:
+        """Staff accounts; returns what to tell the operator about their passwords."""
+        User = get_user_model()
+        notes: list[str] = []
+        for demo in USERS:
+            user = User._default_manager.filter(email__iexact=demo.email).first()
+            changed = False
+            if user is None:
+                user = User(
+                    email=demo.email,
+                    first_name=demo.first_name,
+                    last_name=demo.last_name,
+                    is_staff=True,
+                    is_superuser=demo.is_superuser,
+                )
+                # Well-known passwords are fine on a laptop and never acceptable on a server.
+                if settings.DEBUG:
+                    user.set_password(demo.password)
+                else:
+                    user.set_unusable_password()
+                user.save()
+                outcome = CREATED
+            else:
+                # Roles are restored, but an existing password is never touched: it may have
+                # been changed on purpose.
+                wanted = {"is_staff": True, "is_superuser": demo.is_superuser, "is_active": True}
+                changed_fields = [
+                    name for name, value in wanted.items() if getattr(user, name) != value
+                ]
+                for name in changed_fields:
+                    setattr(user, name, wanted[name])
+                if changed_fields:
+                    user.save(update_fields=changed_fields)
+                    changed = True
+                outcome = UNCHANGED
+            if demo.group:
+                group, _created = Group.objects.get_or_create(name=demo.group)
+                if not user.groups.filter(pk=group.pk).exists():
+                    user.groups.add(group)
+                    changed = True
+            changed |= self.ensure_email_address(user, demo.email)
+            if outcome == UNCHANGED and changed:
+                outcome = UPDATED
+            tally.add("Users", outcome)
+
+            if not user.has_usable_password():
+                notes.append(
+                    f"{demo.email}: no password set; run "
+                    f"`manage.py changepassword {demo.email}` before signing in."
+                )
+            elif outcome == CREATED:
+                notes.append(f"{demo.email}: demo password “{demo.password}” (DEBUG only).")
+            else:
+                notes.append(f"{demo.email}: existing password kept.")
+        return notes
+
+    @staticmethod
+    def ensure_email_address(user: AbstractBaseUser, email: str) -> bool:
+        """A verified, primary allauth address, so the user can sign in through allauth."""
+        address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+        if address is not None and address.verified and address.primary:
+            return False
+        # Only one primary address per user: demote any other before promoting this one.
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        if address is None:
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        else:
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
+        return True
+
+    def load_pictures(self) -> int:
+        """Draw pictures for demo products that have none; returns how many were made.
+
+        Each product gets its own transaction rather than one around everything: drawing and
+        renditions take a while, and on SQLite one long transaction would hold the write lock
+        against a running dev server. A failure leaves earlier products complete, and the next
+        run picks up the rest because only products without pictures are drawn.
+        """
+        demos = {slugify(demo.name): demo for demo in PRODUCTS}
+        products = (
+            Product.objects.filter(slug__in=demos)
+            .select_related("category__parent")
+            .annotate(image_count=Count("images"))
+            .filter(image_count=0)
+            .order_by("name")
+        )
+        made = 0
+        for product in products:
+            demo = demos[product.slug]
+            top = product.category.parent or product.category
+            # Seasonal products take their colours from the season, the rest from the department.
+            theme = demo.season if top.slug == "seasonal" else top.slug
+            drawings = [
+                product_picture(
+                    name=product.name,
+                    pet_type=product.pet_type,
+                    label=product.category.name,
+                    theme=theme,
+                )
+            ]
+            if demo.pictures > 1:
+                drawings.append(
+                    detail_picture(
+                        name=product.name, pet_type=product.pet_type, label=product.category.name
+                    )
+                )
+            with transaction.atomic():
+                for position, drawing in enumerate(drawings):
+                    image = ProductImage(
+                        product=product, alt_text=drawing.alt_text, position=position
+                    )
+                    image.image.save(
+                        f"{product.slug}-{position + 1}.png",
+                        ContentFile(drawing.content),
+                        save=True,
+                    )
+                    # Synchronously, not through Celery: the demo should be complete, renditions
+                    # included, when the command returns, even without a worker running.
+                    image_renditions_update(image_id=image.pk)
+                    made += 1
+        return made

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_with_email_and_password(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "mochi@example.com",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:profile")
+    assert User.objects.filter(email="mochi@example.com").exists()
+    assert "Signed in as" in response.content.decode()
+
+
+def test_sign_up_refuses_a_weak_password(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "weak@example.com", "password1": "123", "password2": "123"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="weak@example.com").exists()
+
+
+def test_sign_in_and_out(client, user):
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, user):
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+
+
+def test_password_reset_sends_an_email(client, user):
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert len(mail.outbox) == 1
+    assert user.email in mail.outbox[0].to
+
+
+def test_auth_pages_use_the_shop_layout(client):
+    content = client.get(reverse("account_login")).content.decode()
+    assert 'id="mini-basket"' in content and "Storefront" in content
+
+
+def test_profile_saves_the_name(client, user):
+    client.force_login(user)
+    client.post(reverse("accounts:profile"), {"first_name": "Aiko", "last_name": "Tanaka"})
+    user.refresh_from_db()
+    assert user.get_full_name() == "Aiko Tanaka"
+
+
+def test_staff_groups_exist():
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Merchandisers"}

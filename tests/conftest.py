@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import kombu.pools
+import pytest
+
+from shop.celery import app as celery_app
+from tests.factories import CategoryFactory, ProductFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads and renditions go to a temporary folder, never the developer's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _celery_connections_reset() -> None:
+    # Celery caches its connection and producer pools on first use, and a stopped worker closes
+    # them; drop them so the next task builds fresh ones for the broker configured now.
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url: str):
+    """Send tasks to a real broker instead of running them in process, then restore."""
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.get("broker_write_url"), conf.get("broker_read_url")
+    # Celery prefers the CELERY_BROKER_URL environment variable to `broker_url`, but not to
+    # these two, which are what producers and workers connect with.
+    conf.task_always_eager, conf.broker_write_url, conf.broker_read_url = False, url, url
+    _celery_connections_reset()
+    try:
+        yield
+    finally:
+        conf.task_always_eager, conf.broker_write_url, conf.broker_read_url = saved
+        _celery_connections_reset()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in process unless a test asks for a broker (tests/shop/orders/test_emails.py
+    runs a real worker on the configured broker: Redis in CI)."""
+    celery_app.conf.task_always_eager = True
+    _celery_connections_reset()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(name="Food", slug="food")
+
+
+@pytest.fixture
+def product(db, category):
+    return ProductFactory(
+        name="Salmon cat food", slug="salmon-cat-food", category=category, pet_type="cat", stock=5
+    )
+
+
+@pytest.fixture
+def checkout_data():
+    """A complete, valid checkout form as a shopper in Tokyo would fill it."""
+    return {
+        "email": "aiko@example.com",
+        "name": "Aiko Tanaka",
+        "phone": "",
+        "country": "JP",
+        "region": "JP-13",
+        "postal_code": "1000001",
+        "city": "Chiyoda",
+        "address": "1-1 Chiyoda",
+        "shipping_method": "standard",
+        "card_number": "4242 4242 4242 4242",
+        "card_expiry": "12/39",
+        "card_cvc": "123",
+        "token": "form-token-1",
+    }
