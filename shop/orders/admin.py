@@ -67,26 +67,6 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "email", "name", "tracking_number")
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, OrderEventInline]
-    readonly_fields = (
-        "number",
-        "created_at",
-        "user",
-        "email",
-        "name",
-        "phone",
-        "country",
-        "region",
-        "postal_code",
-        "city",
-        "address",
-        "shipping_method",
-        "shipping_price",
-        "subtotal",
-        "total",
-        "currency",
-        "payment_reference",
-        "language",
-    )
     fieldsets = (
         (None, {"fields": ("number", "created_at", "status", "tracking_number", "note")}),
         (
@@ -119,6 +99,14 @@ class OrderAdmin(admin.ModelAdmin):
                 )
             },
         ),
+    )
+
+    # What the customer ordered and paid is a record: staff change only the status.
+    readonly_fields = tuple(
+        name
+        for _title, options in fieldsets
+        for name in options["fields"]
+        if name not in {"status", "tracking_number", "note"}
     )
 
     def has_add_permission(self, request) -> bool:
