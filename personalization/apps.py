@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PersonalizationConfig(AppConfig):
     name = "personalization"
     verbose_name = _("Personalization")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

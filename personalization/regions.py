@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from django.utils.translation import gettext_lazy as _
 
@@ -105,3 +107,60 @@ def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 def region_name(code: str) -> str:
     country = COUNTRIES.get(code.split("-", 1)[0])
     return str(country.regions.get(code, code)) if country else code
+
+
+# Time zones of regions whose country spans several; every other region uses its country's.
+REGION_TIME_ZONES = {
+    "AU-NSW": "Australia/Sydney", "AU-ACT": "Australia/Sydney", "AU-VIC": "Australia/Melbourne",
+    "AU-TAS": "Australia/Hobart", "AU-QLD": "Australia/Brisbane", "AU-SA": "Australia/Adelaide",
+    "AU-NT": "Australia/Darwin", "AU-WA": "Australia/Perth",
+    "US-AL": "America/Chicago", "US-AK": "America/Anchorage", "US-AZ": "America/Phoenix",
+    "US-AR": "America/Chicago", "US-CA": "America/Los_Angeles", "US-CO": "America/Denver",
+    "US-HI": "Pacific/Honolulu", "US-ID": "America/Boise", "US-IL": "America/Chicago",
+    "US-IA": "America/Chicago", "US-KS": "America/Chicago", "US-LA": "America/Chicago",
+    "US-MN": "America/Chicago", "US-MS": "America/Chicago", "US-MO": "America/Chicago",
+    "US-MT": "America/Denver", "US-NE": "America/Chicago", "US-NV": "America/Los_Angeles",
+    "US-NM": "America/Denver", "US-ND": "America/Chicago", "US-OK": "America/Chicago",
+    "US-OR": "America/Los_Angeles", "US-SD": "America/Chicago", "US-TN": "America/Chicago",
+    "US-TX": "America/Chicago", "US-UT": "America/Denver", "US-WA": "America/Los_Angeles",
+    "US-WI": "America/Chicago", "US-WY": "America/Denver",
+}  # fmt: skip
+# Countries mostly south of the equator, for seasons when no latitude is known.
+SOUTHERN_COUNTRIES = {
+    "AR", "AU", "BO", "BR", "BW", "CL", "FJ", "LS", "MG", "MU", "MW", "MZ", "NA", "NZ",
+    "PE", "PY", "SZ", "UY", "ZA", "ZM", "ZW",
+}  # fmt: skip
+
+
+def _tzdata_table(name: str) -> list[list[str]]:
+    text = resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def iso_countries() -> dict[str, str]:
+    """Every ISO 3166-1 country code with its English name (from the tz database)."""
+    return {row[0]: row[1] for row in _tzdata_table("iso3166.tab")}
+
+
+@cache
+def country_main_zones() -> dict[str, str]:
+    """Each country's first zone in zone.tab, which the tz database lists most populous first."""
+    zones: dict[str, str] = {}
+    for row in _tzdata_table("zone.tab"):
+        zones.setdefault(row[0], row[2])
+    return zones
+
+
+def country_name(code: str) -> str:
+    country = COUNTRIES.get(code)
+    return str(country.name) if country else iso_countries().get(code, code)
+
+
+def region_valid(code: str) -> bool:
+    country = COUNTRIES.get(code.split("-", 1)[0])
+    return country is not None and code in country.regions
+
+
+def time_zone_for(country: str, region: str = "") -> str | None:
+    return REGION_TIME_ZONES.get(region) or country_main_zones().get(country)

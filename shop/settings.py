@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "personalization.middleware.VisitorMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -216,6 +217,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+
+# Personalization (see personalization/conf.py for every knob and its default)
+PERSONALIZATION_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+PERSONALIZATION_GEOIP_PATH = os.environ.get("GEOIP_PATH", "")
+PERSONALIZATION_DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "JP")
+if os.environ.get("GEO_HEADER"):
+    # One CDN's country header by name, e.g. GEO_HEADER=X-Country-Code.
+    PERSONALIZATION_GEO_HEADERS = {"country": os.environ["GEO_HEADER"]}
+PERSONALIZATION_RESOLVERS = [
+    "personalization.resolvers.consent.ConsentResolver",
+    "personalization.resolvers.network.ClientAddressResolver",
+    "personalization.resolvers.location.LocationResolver",
+    "personalization.resolvers.location.RegionSetResolver",
+    "personalization.resolvers.device.DeviceResolver",
+    "personalization.resolvers.clock.LanguageTimeResolver",
+    "personalization.resolvers.history.HistoryResolver",
+    "personalization.resolvers.account.AccountResolver",
+    "shop.orders.resolvers.OrderHistoryResolver",
+]
 
 # Shop
 SHOP_CURRENCY = "JPY"

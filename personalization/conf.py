@@ -1,0 +1,59 @@
+"""The personalization app's settings, read when used (never at import), with their defaults.
+
+from personalization.conf import app_settings
+app_settings.TRUSTED_PROXIES
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+
+from django.conf import settings
+
+DEFAULTS = {
+    "RESOLVERS": [
+        "personalization.resolvers.consent.ConsentResolver",
+        "personalization.resolvers.network.ClientAddressResolver",
+        "personalization.resolvers.location.LocationResolver",
+        "personalization.resolvers.location.RegionSetResolver",
+        "personalization.resolvers.device.DeviceResolver",
+        "personalization.resolvers.clock.LanguageTimeResolver",
+        "personalization.resolvers.history.HistoryResolver",
+        "personalization.resolvers.account.AccountResolver",
+    ],
+    # CIDR ranges of the proxies / CDN edges allowed to tell us the client's address and place.
+    "TRUSTED_PROXIES": [],
+    # A folder (or file) holding MaxMind .mmdb databases: City preferred, Country otherwise.
+    "GEOIP_PATH": "",
+    # Extra CDN header names, e.g. {"country": "X-Geo-Country", "region": "X-Geo-Region"}.
+    "GEO_HEADERS": {},
+    "DEFAULT_COUNTRY": "JP",
+    "DEFAULT_TIME_ZONE": "Asia/Tokyo",
+    "VISIT_IDLE_MINUTES": 30,
+    "REGION_COOKIE": "sf_region",
+    "CONSENT_COOKIE": "sf_consent",
+    "HISTORY_COOKIE": "sf_history",
+    "COOKIE_MAX_AGE": 60 * 60 * 24 * 365,
+}
+
+
+class AppSettings:
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        return getattr(settings, f"PERSONALIZATION_{name}", DEFAULTS[name])
+
+    @cached_property
+    def _proxy_cache(self) -> dict:
+        return {}
+
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The parsed TRUSTED_PROXIES, parsed once per distinct setting value."""
+        raw = tuple(self.TRUSTED_PROXIES)
+        if raw not in self._proxy_cache:
+            self._proxy_cache[raw] = tuple(ipaddress.ip_network(cidr, strict=False) for cidr in raw)
+        return self._proxy_cache[raw]
+
+
+app_settings = AppSettings()

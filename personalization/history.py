@@ -1,0 +1,85 @@
+"""Visit history, kept only with personalization consent, in a signed cookie on the visitor's
+device (nothing on our servers): visit number, first and last visit, and where the current visit
+came from (referrer host and UTM campaign/source/medium of its landing request)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, replace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+
+from .conf import app_settings
+
+SALT = "personalization.history"
+UTM_FIELDS = ("utm_campaign", "utm_source", "utm_medium")
+
+
+@dataclass(frozen=True)
+class History:
+    visits: int
+    first: float  # POSIX timestamps keep the cookie short
+    last: float
+    referrer_host: str = ""
+    utm_campaign: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+
+
+def landing(request: HttpRequest) -> dict[str, str]:
+    """Where this request came from: another site's host and the UTM parameters, cleaned."""
+    referrer = urlsplit(request.headers.get("Referer", "")[:500]).hostname or ""
+    own_host = request.get_host().split(":")[0] if request.headers.get("Host") else ""
+    facts = {"referrer_host": referrer if referrer != own_host else ""}
+    for name in UTM_FIELDS:
+        value = request.GET.get(name, "")[:50].strip()
+        facts[name] = value if value.isprintable() else ""
+    return facts
+
+
+def history_stored(request: HttpRequest) -> History | None:
+    value = request.COOKIES.get(app_settings.HISTORY_COOKIE)
+    if not value:
+        return None
+    try:
+        return History(**signing.loads(value, salt=SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None  # tampered with or from an older format: start afresh
+
+
+def history_current(request: HttpRequest, now: datetime.datetime) -> History:
+    """The history including this request: a new visit after the idle time, else the same one."""
+    cached = getattr(request, "_history", None)
+    if cached is not None:
+        return cached
+    stamp = now.timestamp()
+    stored = history_stored(request)
+    idle = app_settings.VISIT_IDLE_MINUTES * 60
+    if stored is None:
+        current = History(visits=1, first=stamp, last=stamp, **landing(request))
+    elif stamp - stored.last > idle:
+        current = History(
+            visits=stored.visits + 1, first=stored.first, last=stamp, **landing(request)
+        )
+    else:
+        current = replace(stored, last=stamp)
+    request._history = current
+    return current
+
+
+def history_save(request: HttpRequest, response: HttpResponse, now: datetime.datetime) -> None:
+    response.set_cookie(
+        app_settings.HISTORY_COOKIE,
+        signing.dumps(asdict(history_current(request, now)), salt=SALT, compress=True),
+        max_age=app_settings.COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def history_forget(response: HttpResponse) -> None:
+    response.delete_cookie(app_settings.HISTORY_COOKIE, samesite="Lax")

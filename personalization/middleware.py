@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+
+from .consent import consent_for_request
+from .history import history_save
+from .preview import preview_overrides
+from .visitor import Visitor, resolve_visitor
+
+
+class VisitorMiddleware:
+    """Set `request.visitor`, resolved on first use: a page that never reads it pays nothing.
+
+    A response that did read it is personal: it varies with the cookies and headers the facts
+    came from and must never be stored by a shared cache.
+    """
+
+    VARY = ("Cookie", "Accept-Language", "User-Agent")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not hasattr(request, "session") or not hasattr(request, "user"):
+            raise ImproperlyConfigured(
+                "VisitorMiddleware needs the session and authentication middleware: put "
+                "'personalization.middleware.VisitorMiddleware' after "
+                "'django.contrib.auth.middleware.AuthenticationMiddleware' in MIDDLEWARE."
+            )
+        now = timezone.now()
+        resolved: list[Visitor] = []
+
+        def visitor() -> Visitor:
+            resolved.append(
+                resolve_visitor(request=request, overrides=preview_overrides(request), now=now)
+            )
+            return resolved[0]
+
+        request.visitor = SimpleLazyObject(visitor)
+        response = self.get_response(request)
+        if resolved:
+            patch_vary_headers(response, self.VARY)
+            patch_cache_control(response, private=True)
+        previewing = bool(resolved) and resolved[0].is_preview
+        if (
+            not previewing
+            and self._is_page_view(request, response)
+            and consent_for_request(request).allows("personalization")
+        ):
+            history_save(request, response, now)
+        return response
+
+    @staticmethod
+    def _is_page_view(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            request.method == "GET"
+            and not request.headers.get("HX-Request")
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+        )

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from ..history import UTM_FIELDS, history_current, landing
+from ..visitor import Builder, Source
+
+
+def _moment(stamp: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).astimezone(
+        timezone.get_current_timezone()
+    )
+
+
+class HistoryResolver:
+    """Visits and where they came from: remembered only with personalization consent; without
+    it, only what this request itself says (its referrer and UTM parameters) is used."""
+
+    def resolve(self, builder: Builder) -> None:
+        request = builder.request
+        if request is None:
+            return
+        if "personalization" not in builder.get("consent", ()):
+            builder.add("visits", None, Source.NOT_STORED)
+            for name, value in landing(request).items():
+                builder.add(name, value or None, Source.REQUEST)
+            return
+        history = history_current(request, builder.now)
+        builder.add("visits", history.visits, Source.HISTORY)
+        builder.add("first_visit", _moment(history.first), Source.HISTORY)
+        builder.add("last_visit", _moment(history.last), Source.HISTORY)
+        for name in ("referrer_host", *UTM_FIELDS):
+            builder.add(name, getattr(history, name) or None, Source.HISTORY)

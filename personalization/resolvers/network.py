@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import ipaddress
+from typing import NamedTuple
+
+from django.http import HttpRequest
+
+from ..conf import app_settings
+from ..visitor import Builder, Source
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class Connection(NamedTuple):
+    client: IPAddress | None
+    via_trusted_proxy: bool
+
+
+def _parse(value: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address: IPAddress) -> bool:
+    return any(address in network for network in app_settings.trusted_networks())
+
+
+def connection_for_request(request: HttpRequest) -> Connection:
+    """The client's address: REMOTE_ADDR, or through trusted proxies the right-most
+    X-Forwarded-For hop that is not itself a trusted proxy. Anyone else's headers are ignored."""
+    cached = getattr(request, "_connection", None)
+    if cached is not None:
+        return cached
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    connection = Connection(remote, False)
+    if remote is not None and _trusted(remote):
+        connection = Connection(remote, True)
+        hops = request.headers.get("X-Forwarded-For", "")[:2000].split(",")
+        for hop in reversed(hops):
+            address = _parse(hop)
+            if address is None:
+                break  # a malformed hop: trust nothing to its left
+            connection = Connection(address, True)
+            if not _trusted(address):
+                break
+    request._connection = connection
+    return connection
+
+
+class ClientAddressResolver:
+    def resolve(self, builder: Builder) -> None:
+        if builder.request is None:
+            return
+        client = connection_for_request(builder.request).client
+        builder.add("client_ip", str(client) if client else None, Source.REQUEST)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from .consent import consent_for_request, consent_store
+from .facts import fact_display, fact_label
+from .forms import ConsentForm, PreviewForm, RegionForm
+from .history import history_forget
+from .preview import preview_start, preview_stop
+from .resolvers.location import region_forget, region_store
+
+# Shown to the visitor on /why/ but not in the JSON export's "facts" keys' order.
+HIDDEN_FACTS = {"consent_chosen", "latitude", "longitude"}
+
+
+def _back(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@vary_on_headers("Accept")
+def why(request: HttpRequest) -> HttpResponse:
+    """Every fact the site uses about the visitor, its value and where it came from."""
+    visitor = request.visitor
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {
+                "facts": {
+                    name: {"value": fact.value, "source": str(fact.source)}
+                    for name, fact in visitor
+                },
+                "preview": visitor.is_preview,
+            }
+        )
+    rows = [
+        {
+            "name": name,
+            "label": fact_label(name),
+            "value": fact_display(name, fact.value),
+            "source": fact.source_description,
+        }
+        for name, fact in visitor
+        if name not in HIDDEN_FACTS
+    ]
+    return render(request, "personalization/why.html", {"rows": rows, "visitor": visitor})
+
+
+def region(request: HttpRequest) -> HttpResponse:
+    """The region picker: where we deliver to, which shapes prices, offers and content."""
+    if request.method == "POST":
+        form = RegionForm(request.POST)
+        if form.is_valid():
+            response = redirect(_back(request))
+            place = form.cleaned_data["place"]
+            if place:
+                region_store(response, place=place, postal_code=form.cleaned_data["postal_code"])
+                messages.success(request, _("Thanks, we will show what we deliver there."))
+            else:
+                region_forget(response)
+                messages.info(request, _("We will work out where you are again."))
+            return response
+    else:
+        visitor = request.visitor
+        initial = visitor.region or visitor.country if visitor.source("country") == "chosen" else ""
+        form = RegionForm(initial={"place": initial, "postal_code": visitor.get("postal_code", "")})
+    return render(request, "personalization/region.html", {"form": form, "next": _back(request)})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Consent preferences: the same choices as the first-visit banner, changeable any time."""
+    state = consent_for_request(request)
+    if request.method == "POST":
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            return _consent_saved(request, form.purposes())
+    else:
+        form = ConsentForm(
+            initial={"personalization": state.allows("personalization"),
+                     "analytics": state.allows("analytics")}
+        )  # fmt: skip
+    return render(request, "personalization/privacy.html", {"form": form, "state": state})
+
+
+@require_POST
+def consent(request: HttpRequest) -> HttpResponse:
+    """The banner's buttons: accept all, or essential only."""
+    choice = request.POST.get("choice")
+    purposes = {"personalization", "analytics"} if choice == "all" else set()
+    return _consent_saved(request, purposes)
+
+
+def _consent_saved(request: HttpRequest, purposes: set[str]) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse("")  # the banner swaps itself out
+    else:
+        response = redirect(_back(request))
+        messages.success(request, _("Your privacy choice is saved."))
+    consent_store(response, purposes=purposes)
+    if "personalization" not in purposes:
+        history_forget(response)  # withdrawing consent forgets what was remembered
+    return response
+
+
+@staff_member_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """Staff "view as": pretend to be another visitor in this browser only."""
+    if request.method == "POST":
+        if "stop" in request.POST:
+            preview_stop(request)
+            return redirect(_back(request))
+        form = PreviewForm(request.POST)
+        if form.is_valid():
+            preview_start(request, form.facts())
+            return redirect(_back(request))
+    else:
+        form = PreviewForm()
+    return render(request, "personalization/preview.html", {"form": form, "next": _back(request)})

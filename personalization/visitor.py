@@ -1,0 +1,196 @@
+"""The Visitor: a frozen snapshot of what the site knows about whoever is looking, and why.
+
+Every fact carries its source, which is what "Why am I seeing this?" shows. Resolvers (listed in
+settings.PERSONALIZATION_RESOLVERS, loaded like AUTHENTICATION_BACKENDS) add facts to a builder;
+`resolve_visitor()` works with or without a request, so Celery tasks and the staff preview build
+visitors the same way pages do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from .conf import app_settings
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+
+class Source(StrEnum):
+    CHOSEN = "chosen"
+    CDN = "cdn-header"
+    GEOIP = "geoip"
+    ACCEPT_LANGUAGE = "accept-language"
+    USER_AGENT = "user-agent"
+    CLIENT_HINTS = "client-hints"
+    REQUEST = "request"
+    HISTORY = "history"
+    ANSWER = "answer"
+    ACCOUNT = "account"
+    CONSENT = "consent"
+    DERIVED = "derived"
+    PREVIEW = "preview"
+    DEFAULT = "default"
+    NOT_STORED = "not-stored"
+
+
+SOURCE_DESCRIPTIONS = {
+    Source.CHOSEN: _("you chose it"),
+    Source.CDN: _("from the location our network edge gave for your connection"),
+    Source.GEOIP: _("from your IP address"),
+    Source.ACCEPT_LANGUAGE: _("from your browser’s language settings"),
+    Source.USER_AGENT: _("from your browser’s identification"),
+    Source.CLIENT_HINTS: _("from your browser’s device hints"),
+    Source.REQUEST: _("from this page request"),
+    Source.HISTORY: _("from your earlier visits (kept in a cookie on your device)"),
+    Source.ANSWER: _("you told us"),
+    Source.ACCOUNT: _("from your account"),
+    Source.CONSENT: _("your privacy choice"),
+    Source.DERIVED: _("worked out from the facts above"),
+    Source.PREVIEW: _("set by the staff preview"),
+    Source.DEFAULT: _("our default, as nothing else told us"),
+    Source.NOT_STORED: _("not remembered: you have not allowed personalization"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    value: Any
+    source: Source
+
+    @property
+    def source_description(self) -> str:
+        return str(SOURCE_DESCRIPTIONS[self.source])
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Facts about one request's visitor. Anonymous visitors are Visitors too, never None."""
+
+    facts: Mapping[str, Fact]
+    now: datetime.datetime
+    is_preview: bool = False
+    # Filled by the slot and offer machinery as the page renders, for the "why" panel.
+    decisions: list = field(default_factory=list, compare=False, hash=False)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.facts[name].value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        fact = self.facts.get(name)
+        return default if fact is None or fact.value is None else fact.value
+
+    def source(self, name: str) -> Source | None:
+        fact = self.facts.get(name)
+        return fact.source if fact else None
+
+    def __iter__(self) -> Iterator[tuple[str, Fact]]:
+        return iter(self.facts.items())
+
+    def allows(self, purpose: str) -> bool:
+        """Whether the visitor consented to a purpose ("personalization", "analytics")."""
+        return purpose in self.get("consent", ())
+
+    @property
+    def country(self) -> str:
+        return self.get("country", "")
+
+    @property
+    def region(self) -> str:
+        return self.get("region", "")
+
+    @property
+    def device(self) -> str:
+        return self.get("device", "desktop")
+
+    @property
+    def is_bot(self) -> bool:
+        return self.device == "bot"
+
+
+class Builder:
+    """Collects facts while resolvers run. The first resolver to set a fact wins, so resolvers
+    list their sources in order of trust; overrides (the staff preview) win over everything."""
+
+    def __init__(
+        self,
+        *,
+        request: HttpRequest | None,
+        user: Any,
+        now: datetime.datetime,
+        overrides: Mapping[str, Any] | None,
+    ) -> None:
+        self.request = request
+        self.user = user
+        self.now = now
+        self.overrides = dict(overrides or {})
+        self.facts: dict[str, Fact] = {
+            name: Fact(value, Source.PREVIEW) for name, value in self.overrides.items()
+        }
+
+    def add(self, name: str, value: Any, source: Source) -> None:
+        if name not in self.facts:
+            self.facts[name] = Fact(value, source)
+
+    def has(self, name: str) -> bool:
+        return name in self.facts
+
+    def get(self, name: str, default: Any = None) -> Any:
+        fact = self.facts.get(name)
+        return default if fact is None else fact.value
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.request.headers if self.request is not None else {}
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        return self.request.COOKIES if self.request is not None else {}
+
+
+class Resolver(Protocol):
+    def resolve(self, builder: Builder) -> None: ...
+
+
+@cache
+def _resolvers(paths: tuple[str, ...]) -> tuple[Resolver, ...]:
+    return tuple(import_string(path)() for path in paths)
+
+
+def resolvers() -> tuple[Resolver, ...]:
+    return _resolvers(tuple(app_settings.RESOLVERS))
+
+
+def resolve_visitor(
+    *,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> Visitor:
+    """Build the Visitor for a request, a user, or neither (a Celery task, a preview)."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    builder = Builder(request=request, user=user, now=now or timezone.now(), overrides=overrides)
+    for resolver in resolvers():
+        try:
+            resolver.resolve(builder)
+        except Exception:
+            # A broken source of facts must never break the page: its facts fall to defaults.
+            logger.warning("Visitor resolver %r failed", resolver, exc_info=True)
+    return Visitor(
+        facts=MappingProxyType(builder.facts), now=builder.now, is_preview=bool(overrides)
+    )

@@ -1,0 +1,23 @@
+"""Facts the shop knows about a visitor, contributed to personalization through its resolvers
+setting (personalization itself knows nothing about orders)."""
+
+from __future__ import annotations
+
+from personalization.visitor import Builder, Source
+
+from .access import SESSION_KEY
+from .models import Order
+
+
+class OrderHistoryResolver:
+    def resolve(self, builder: Builder) -> None:
+        user = builder.user
+        if user is not None and user.is_authenticated:
+            builder.add("has_ordered", Order.objects.filter(user=user).exists(), Source.ACCOUNT)
+        elif builder.request is not None and hasattr(builder.request, "session"):
+            # An anonymous visitor who ordered in this browser session; no query needed.
+            builder.add(
+                "has_ordered", bool(builder.request.session.get(SESSION_KEY)), Source.REQUEST
+            )
+        else:
+            builder.add("has_ordered", False, Source.DEFAULT)
