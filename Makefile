@@ -45,6 +45,7 @@ format: install
 
 bench: install messages
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/visitor.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils.text import slugify
 
+from personalization.models import RegionSet
 from shop.catalog.demo_images import detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
 from shop.catalog.services import image_renditions_update
@@ -590,6 +591,54 @@ STORES: tuple[DemoStore, ...] = (
 
 
 @dataclass(frozen=True)
+class DemoRegionSet:
+    name: str
+    slug: str
+    country: str
+    regions: tuple[str, ...] = ()
+    postal_prefixes: tuple[str, ...] = ()
+    is_rural: bool = False
+
+
+def _jp(*numbers: int) -> tuple[str, ...]:
+    return tuple(f"JP-{number:02d}" for number in numbers)
+
+
+# A sensible split of Japan (rural: far from our stores and sparsely populated, plus Tokyo's
+# outlying islands by postal code), and a few other countries.
+REGION_SETS = (
+    DemoRegionSet("Hokkaido & Tohoku", "hokkaido-tohoku", "JP", _jp(1, 2, 3, 4, 5, 6, 7)),
+    DemoRegionSet("Greater Tokyo", "greater-tokyo", "JP", _jp(11, 12, 13, 14)),
+    DemoRegionSet("Kansai", "kansai", "JP", _jp(25, 26, 27, 28, 29, 30)),
+    DemoRegionSet("Kyushu & Okinawa", "kyushu-okinawa", "JP", _jp(40, 41, 42, 43, 44, 45, 46, 47)),
+    DemoRegionSet("Okinawa", "okinawa", "JP", _jp(47)),
+    DemoRegionSet(
+        "Rural Japan",
+        "rural-japan",
+        "JP",
+        _jp(1, 2, 3, 5, 6, 31, 32, 36, 39, 41, 45, 46),
+        postal_prefixes=("100-1", "100-2"),
+        is_rural=True,
+    ),
+    DemoRegionSet(
+        "Scottish Highlands & Islands",
+        "scottish-highlands",
+        "GB",
+        postal_prefixes=("IV", "HS", "KW", "ZE", "PH"),
+        is_rural=True,
+    ),
+    DemoRegionSet("Outback Australia", "outback-australia", "AU", ("AU-NT",), is_rural=True),
+    DemoRegionSet(
+        "Rural United States",
+        "rural-us",
+        "US",
+        ("US-AK", "US-MT", "US-WY", "US-ND", "US-SD"),
+        is_rural=True,
+    ),
+)
+
+
+@dataclass(frozen=True)
 class DemoUser:
     email: str
     password: str  # only ever used when settings.DEBUG is on
@@ -686,6 +735,7 @@ class Command(BaseCommand):
             categories = self.load_categories(tally)
             self.load_products(categories, tally)
             self.load_stores(tally)
+            self.load_region_sets(tally)
             notes = self.load_users(tally)
         pictures = None if no_images else self.load_pictures()
 
@@ -774,6 +824,22 @@ class Command(BaseCommand):
                 },
             )
             tally.add("Stores", outcome)
+
+    def load_region_sets(self, tally: Tally) -> None:
+        for demo in REGION_SETS:
+            _region_set, outcome = upsert(
+                RegionSet,
+                {"slug": demo.slug},
+                {
+                    "name": demo.name,
+                    "country": demo.country,
+                    "regions": list(demo.regions),
+                    "postal_prefixes": list(demo.postal_prefixes),
+                    "is_rural": demo.is_rural,
+                    "is_active": True,
+                },
+            )
+            tally.add("Region sets", outcome)
 
     def load_users(self, tally: Tally) -> list[str]:
         """Staff accounts; returns what to tell the operator about their passwords."""
