@@ -97,7 +97,8 @@ def measure(label: str) -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    call_command("load_demo", "--no-images", verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", "--no-images", stdout=quiet)
     print(f"region sets: {RegionSet.objects.count()}, rounds: {ROUNDS}")
     measure("bundled offline GeoIP (iptocc)")
     maxmind = ROOT / "tests" / "data" / "maxmind" / "GeoIP2-City-Test.mmdb"
