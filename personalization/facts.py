@@ -73,6 +73,8 @@ def fact_label(name: str) -> str:
 
 def fact_display(name: str, value: Any) -> str:
     """A fact's value as a shopper reads it."""
+    if name == "region_sets" and not value:
+        return _("none")
     if value is None or value == ():
         return _("unknown") if name != "visits" else _("not remembered")
     if name == "country":

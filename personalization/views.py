@@ -16,8 +16,10 @@ from .history import history_forget
 from .preview import preview_start, preview_stop
 from .resolvers.location import region_forget, region_store
 
-# Shown to the visitor on /why/ but not in the JSON export's "facts" keys' order.
+# Facts the /why/ page leaves out: bookkeeping, or too precise to be useful to read.
 HIDDEN_FACTS = {"consent_chosen", "latitude", "longitude"}
+# Unknown facts are left out too, except these, whose absence itself explains something.
+ALWAYS_SHOWN = {"region", "visits", "region_sets"}
 
 
 def _back(request: HttpRequest, fallback: str = "/") -> str:
@@ -51,7 +53,7 @@ def why(request: HttpRequest) -> HttpResponse:
             "source": fact.source_description,
         }
         for name, fact in visitor
-        if name not in HIDDEN_FACTS
+        if name not in HIDDEN_FACTS and (fact.value is not None or name in ALWAYS_SHOWN)
     ]
     return render(request, "personalization/why.html", {"rows": rows, "visitor": visitor})
 

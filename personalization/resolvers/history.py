@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
 
@@ -8,10 +9,12 @@ from ..history import UTM_FIELDS, history_current, landing
 from ..visitor import Builder, Source
 
 
-def _moment(stamp: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(stamp, tz=datetime.UTC).astimezone(
-        timezone.get_current_timezone()
-    )
+def _moment(stamp: float, zone_name: str | None) -> datetime.datetime:
+    try:
+        zone = zoneinfo.ZoneInfo(zone_name) if zone_name else timezone.get_current_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_current_timezone()
+    return datetime.datetime.fromtimestamp(stamp, tz=zone)
 
 
 class HistoryResolver:
@@ -29,7 +32,8 @@ class HistoryResolver:
             return
         history = history_current(request, builder.now)
         builder.add("visits", history.visits, Source.HISTORY)
-        builder.add("first_visit", _moment(history.first), Source.HISTORY)
-        builder.add("last_visit", _moment(history.last), Source.HISTORY)
+        zone = builder.get("timezone")  # in the visitor's own time, like local_time
+        builder.add("first_visit", _moment(history.first, zone), Source.HISTORY)
+        builder.add("last_visit", _moment(history.last, zone), Source.HISTORY)
         for name in ("referrer_host", *UTM_FIELDS):
             builder.add(name, getattr(history, name) or None, Source.HISTORY)
