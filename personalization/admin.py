@@ -4,10 +4,15 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import RegionSet
+from .forms import ConditionForm
+from .models import Condition, RegionSet, Segment, Slot, Variant
 from .regions import COUNTRIES, iso_countries, region_choices
+from .services import variant_renditions_queue
 
 
 class RegionSetForm(forms.ModelForm):
@@ -61,3 +66,146 @@ class RegionSetAdmin(admin.ModelAdmin):
     @admin.display(description=_("regions"))
     def region_count(self, region_set: RegionSet) -> int:
         return len(region_set.regions)
+
+
+class HtmxAdminMedia:
+    """htmx in the admin (served by django-htmx) and the hook for rows added by "Add another"."""
+
+    js = ("django_htmx/htmx-2.min.js", "js/admin_htmx_rows.js")
+
+
+class ConditionInline(admin.TabularInline):
+    model = Condition
+    form = ConditionForm
+    extra = 1
+    fields = ("fact", "operator", "value", "position")
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "match", "rules", "is_active", "variant_count", "preview_link")
+    list_filter = ("is_active", "match")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [ConditionInline]
+    Media = HtmxAdminMedia
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("conditions", "variants")
+
+    @admin.display(description=_("rules"))
+    def rules(self, segment: Segment) -> str:
+        return format_html_join(
+            "", "<div>{}</div>", ((str(condition),) for condition in segment.conditions.all())
+        )
+
+    @admin.display(description=_("variants"))
+    def variant_count(self, segment: Segment) -> int:
+        return len(segment.variants.all())
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, segment: Segment) -> str:
+        url = reverse("personalization:preview_segment", args=[segment.pk])
+        return format_html('<a href="{}?next=/">{}</a>', url, _("Preview"))
+
+
+class VariantOrderInline(admin.TabularInline):
+    """A slot's variants in the order they are tried, with whether each is live now."""
+
+    model = Variant
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("priority", "name", "segment", "language", "starts_at", "ends_at", "state")
+    readonly_fields = fields
+    verbose_name_plural = _("variants, in the order they are tried")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("segment")
+            .order_by("-is_default", "priority", "id")
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, variant: Variant) -> str:
+        return _state_label(variant)
+
+
+def _state_label(variant: Variant) -> str:
+    labels = {"live": _("live"), "scheduled": _("scheduled"), "expired": _("expired"),
+              "inactive": _("switched off")}  # fmt: skip
+    label = labels[variant.status(timezone.now())]
+    return f"{label} · {_('default')}" if variant.is_default else str(label)
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "kind", "live_variants")
+    search_fields = ("name", "key")
+    prepopulated_fields = {"key": ("name",)}
+    inlines = [VariantOrderInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("variants")
+
+    @admin.display(description=_("live variants"))
+    def live_variants(self, slot: Slot) -> int:
+        now = timezone.now()
+        return sum(variant.status(now) == "live" for variant in slot.variants.all())
+
+
+class VariantStatusFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("live")), ("scheduled", _("scheduled")), ("expired", _("expired"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.live(at=now)
+        if self.value() == "scheduled":
+            return queryset.filter(is_active=True, starts_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(Variant)
+class VariantAdmin(admin.ModelAdmin):
+    list_display = ("name", "slot", "priority", "segment", "language", "state", "preview_link")
+    list_filter = (VariantStatusFilter, "slot", "language", "segment")
+    list_select_related = ("slot", "segment")
+    search_fields = ("name", "headline", "body")
+    ordering = ("slot", "-is_default", "priority", "id")
+    fieldsets = (
+        (None, {"fields": ("slot", "name", "is_default", "is_active")}),
+        (_("Content"), {"fields": ("headline", "body", "image", "alt_text", "cta_label",
+                                   "cta_url")}),
+        (_("Who and when"), {"fields": ("segment", "priority", "language", "starts_at",
+                                        "ends_at"),
+                             "description": _("Times are in %(zone)s.")
+                             % {"zone": timezone.get_default_timezone_name()}}),
+    )  # fmt: skip
+
+    @admin.display(description=_("state"))
+    def state(self, variant: Variant) -> str:
+        return _state_label(variant)
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, variant: Variant) -> str:
+        if variant.segment_id is None:
+            return format_html('<a href="/">{}</a>', _("Preview"))
+        url = reverse("personalization:preview_segment", args=[variant.segment_id])
+        return format_html('<a href="{}?next=/">{}</a>', url, _("Preview"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data and obj.image:
+            variant_renditions_queue(variant=obj)

@@ -6,8 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .images import validate_image_upload
 from .regions import COUNTRIES, iso_countries
+from .rules import condition_clean, condition_describe
 from .snapshot import snapshot
+
+
+def _postal(value: str) -> str:
+    """Postal codes compared without spaces and dashes: 100-1234 starts with 1001."""
+    return re.sub(r"[\s-]", "", value).upper()
 
 
 class RegionSetQuerySet(models.QuerySet):
@@ -60,7 +67,11 @@ class RegionSet(models.Model):
                     % {"codes": ", ".join(unknown)}
                 }
             )
-        bad = [p for p in self.postal_prefixes if not re.fullmatch(r"[A-Za-z0-9 -]{1,10}", p)]
+        bad = [
+            p
+            for p in self.postal_prefixes
+            if not re.fullmatch(r"[A-Za-z0-9 -]{1,10}", p) or not _postal(p)
+        ]
         if bad:
             raise ValidationError(
                 {"postal_prefixes": _("Not postal-code prefixes: %(p)s") % {"p": ", ".join(bad)}}
@@ -73,7 +84,197 @@ class RegionSet(models.Model):
             return True
         if region and region in self.regions:
             return True
-        postal = postal_code.replace(" ", "").upper()
+        postal = _postal(postal_code)
         return bool(postal) and any(
-            postal.startswith(prefix.replace(" ", "").upper()) for prefix in self.postal_prefixes
+            postal.startswith(prefix) for prefix in map(_postal, self.postal_prefixes) if prefix
         )
+
+
+class SegmentMatch(models.TextChoices):
+    ALL = "all", _("all of the conditions")
+    ANY = "any", _("any of the conditions")
+    NONE = "none", _("none of the conditions")
+
+
+class Segment(models.Model):
+    """A named group of visitors, defined by conditions on their facts.
+
+    Segments nest: a condition "segment is one of …" uses other segments, which builds any
+    all/any/not tree out of simple lists.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    match = models.CharField(
+        _("match"), max_length=4, choices=SegmentMatch.choices, default=SegmentMatch.ALL
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive segment matches nobody.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    fact = models.CharField(_("fact"), max_length=50)
+    operator = models.CharField(_("operator"), max_length=20)
+    value = models.JSONField(_("value"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "id")
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return condition_describe(self.fact, self.operator, self.value)
+
+    def clean(self) -> None:
+        try:
+            self.value = condition_clean(self.fact, self.operator, self.value)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Condition “%(fact)s”: %(error)s")
+                % {"fact": self.fact, "error": " ".join(error.messages)}
+            ) from None
+
+
+class SlotKind(models.TextChoices):
+    BANNER = "banner", _("Banner (large picture and headline)")
+    STRIP = "strip", _("Strip (one line across the page)")
+    CARD = "card", _("Card (small box)")
+
+
+class Slot(models.Model):
+    """A named place on a page (`{% slot "home-hero" %}`) with content that always exists."""
+
+    key = models.SlugField(
+        _("key"), unique=True, help_text=_("As used in templates, e.g. home-hero.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=SlotKind.choices)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ("key",)
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VariantQuerySet(models.QuerySet):
+    def live(self, *, at) -> VariantQuerySet:
+        return self.filter(
+            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
+            is_active=True,
+        )
+
+
+class Variant(models.Model):
+    """One version of a slot's content, shown to a segment (or everyone) during a period.
+
+    A slot's variants are tried by priority (lowest number first); the first that is live,
+    in the visitor's language and whose segment matches wins. The default variant (no segment,
+    no dates) is what everybody else sees.
+    """
+
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="variants"
+    )
+    name = models.CharField(_("internal name"), max_length=100)
+    is_default = models.BooleanField(
+        _("default"),
+        default=False,
+        help_text=_("Shown when no other variant fits. Each slot has exactly one."),
+    )
+    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("Simple HTML: paragraphs, bold, italic, links, lists.")
+    )
+    image = models.ImageField(
+        _("image"), upload_to="content/", blank=True, width_field="width",
+        height_field="height", validators=[validate_image_upload],
+    )  # fmt: skip
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        _("alt text"), max_length=200, blank=True, help_text=_("Required with an image.")
+    )
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cta_label = models.CharField(_("button label"), max_length=60, blank=True)
+    cta_url = models.CharField(
+        _("button link"), max_length=300, blank=True, help_text=_("/products/ or https://…")
+    )
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="variants",
+        help_text=_("Who sees it. Empty: everyone."),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Lower numbers are tried first.")
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=[("", _("All languages"))] + [
+            ("en", _("English")), ("ja", _("Japanese"))],
+    )  # fmt: skip
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VariantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("slot", "-is_default", "priority", "id")
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=models.Q(is_default=True), name="one_default_per_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.image and not self.alt_text.strip():
+            errors["alt_text"] = _("Describe the image for people who cannot see it.")
+        if self.cta_url and not re.match(r"^(/(?!/)|https?://)", self.cta_url):
+            errors["cta_url"] = _("Use a link on this site (/…) or a web address (https://…).")
+        if self.cta_label and not self.cta_url:
+            errors["cta_url"] = _("A button needs a link.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must come after the start.")
+        if self.is_default and (self.segment_id or self.starts_at or self.ends_at):
+            errors["is_default"] = _("The default is for everyone, always: no segment or dates.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status(self, at) -> str:
+        if not self.is_active:
+            return "inactive"
+        if self.starts_at and self.starts_at > at:
+            return "scheduled"
+        if self.ends_at and self.ends_at <= at:
+            return "expired"
+        return "live"

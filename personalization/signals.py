@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import RegionSet
+from .models import Condition, RegionSet, Segment, Slot, Variant
+from .slots import content_changed
 from .snapshot import snapshot_bump
+
+# Bumped once the change is committed: a rolled-back save must not be announced, and a worker
+# that reloads before the commit would otherwise cache the old rows under the new version.
 
 
 @receiver([post_save, post_delete], sender=RegionSet, dispatch_uid="region_sets_changed")
 def region_sets_changed(sender, **kwargs) -> None:
-    snapshot_bump("region-sets")
+    transaction.on_commit(lambda: snapshot_bump("region-sets"))
+
+
+@receiver([post_save, post_delete], sender=Segment, dispatch_uid="segment_changed")
+@receiver([post_save, post_delete], sender=Condition, dispatch_uid="condition_changed")
+@receiver([post_save, post_delete], sender=Slot, dispatch_uid="slot_changed")
+@receiver([post_save, post_delete], sender=Variant, dispatch_uid="variant_changed")
+def editor_content_changed(sender, **kwargs) -> None:
+    transaction.on_commit(content_changed)

@@ -9,4 +9,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/consent/", views.consent, name="consent"),
     path("preview/", views.preview, name="preview"),
+    path("preview/link/", views.preview_link, name="preview_link"),
+    path("preview/open/<str:token>/", views.preview_open, name="preview_open"),
+    path("preview/segment/<int:pk>/", views.preview_segment, name="preview_segment"),
+    path("why/slot/<slug:key>/", views.why_slot, name="why_slot"),
+    path("admin-widgets/condition-value/", views.condition_widget, name="condition_widget"),
 ]

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,10 +12,20 @@ from django.views.decorators.vary import vary_on_headers
 
 from .consent import consent_for_request, consent_store
 from .facts import fact_display, fact_label
-from .forms import ConsentForm, PreviewForm, RegionForm
+from .forms import ConditionForm, ConsentForm, PreviewForm, RegionForm
 from .history import history_forget
-from .preview import preview_start, preview_stop
+from .models import Segment
+from .preview import (
+    PREVIEW_LINK_HOURS,
+    SESSION_KEY,
+    preview_from_token,
+    preview_start,
+    preview_stop,
+    preview_token,
+    segment_example_facts,
+)
 from .resolvers.location import region_forget, region_store
+from .slots import slot_choose, slot_decisions
 
 # Facts the /why/ page leaves out: bookkeeping, or too precise to be useful to read.
 HIDDEN_FACTS = {"consent_chosen", "latitude", "longitude"}
@@ -55,7 +66,11 @@ def why(request: HttpRequest) -> HttpResponse:
         for name, fact in visitor
         if name not in HIDDEN_FACTS and (fact.value is not None or name in ALWAYS_SHOWN)
     ]
-    return render(request, "personalization/why.html", {"rows": rows, "visitor": visitor})
+    return render(
+        request,
+        "personalization/why.html",
+        {"rows": rows, "visitor": visitor, "decisions": slot_decisions(visitor)},
+    )
 
 
 def region(request: HttpRequest) -> HttpResponse:
@@ -128,3 +143,57 @@ def preview(request: HttpRequest) -> HttpResponse:
     else:
         form = PreviewForm()
     return render(request, "personalization/preview.html", {"form": form, "next": _back(request)})
+
+
+@vary_on_headers("HX-Request")
+def why_slot(request: HttpRequest, key: str) -> HttpResponse:
+    """One slot's decision explained: a popover with htmx, the /why/ page without."""
+    decision = slot_choose(key, request.visitor)
+    if decision is None:
+        raise Http404
+    if not request.htmx:
+        return redirect(f"{reverse('personalization:why')}#slot-{key}")
+    return render(request, "personalization/partials/_decision.html", {"decision": decision})
+
+
+@staff_member_required
+def condition_widget(request: HttpRequest) -> HttpResponse:
+    """The value widgets that fit a fact, for a segment condition row in the admin (htmx)."""
+    field_name = next((name for name in request.GET if name.endswith("-fact")), "")
+    prefix = field_name.removesuffix("-fact")
+    form = ConditionForm(prefix=prefix or None, initial={"fact": request.GET.get(field_name)})
+    return render(request, "admin/personalization/_condition_value.html", {"form": form})
+
+
+@staff_member_required
+def preview_segment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview the site as a visitor who matches a segment."""
+    segment = get_object_or_404(Segment.objects.prefetch_related("conditions"), pk=pk)
+    preview_start(request, segment_example_facts(segment))
+    messages.info(request, _("Previewing as a visitor in “%(name)s”.") % {"name": segment.name})
+    return redirect(_back(request))
+
+
+@staff_member_required
+def preview_link(request: HttpRequest) -> HttpResponse:
+    """A signed link to the current preview, for a colleague who is not staff."""
+    facts = request.session.get(SESSION_KEY)
+    if not facts:
+        messages.error(request, _("Start a preview first."))
+        return redirect("personalization:preview")
+    url = request.build_absolute_uri(
+        reverse("personalization:preview_open", args=[preview_token(facts)])
+    )
+    return render(
+        request, "personalization/preview_link.html", {"url": url, "hours": PREVIEW_LINK_HOURS}
+    )
+
+
+def preview_open(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a shared preview link: anyone holding it sees the site as that visitor for a while."""
+    facts = preview_from_token(token)
+    if facts is None:
+        messages.error(request, _("This preview link has expired or is not valid."))
+        return redirect("/")
+    preview_start(request, facts, shared=True)
+    return redirect("/")

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import iptocc
+import maxminddb
 from django.conf import settings
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -116,7 +117,7 @@ def place_chosen(builder: Builder) -> Place | None:
     if region_valid(code):
         return Place(code.split("-")[0], code, postal_code=postal_code[:12])
     country = clean_country(code)
-    return Place(country) if country else None
+    return Place(country, postal_code=postal_code[:12]) if country else None
 
 
 def place_from_cdn(builder: Builder) -> Place | None:
@@ -152,7 +153,7 @@ def _geoip_reader(path: str):
         location = found[0]
     try:
         return geoip2.database.Reader(str(location))
-    except (OSError, ValueError):
+    except (OSError, ValueError, maxminddb.InvalidDatabaseError):
         logger.warning("Cannot open the GeoIP database %s", location, exc_info=True)
         return None
 
@@ -173,12 +174,13 @@ def place_from_geoip(builder: Builder) -> Place | None:
         return Place(country) if country else None
     import geoip2.errors
 
+    database_type = reader.metadata().database_type
     try:
-        if reader.metadata().database_type.endswith("City"):
+        if "City" in database_type or "Enterprise" in database_type:
             result = reader.city(address)
         else:
             result = reader.country(address)
-    except (geoip2.errors.AddressNotFoundError, ValueError):
+    except (geoip2.errors.AddressNotFoundError, ValueError, TypeError):
         return None
     country = clean_country(result.country.iso_code)
     if not country:

@@ -18,9 +18,11 @@ class Connection(NamedTuple):
 
 def _parse(value: str) -> IPAddress | None:
     try:
-        return ipaddress.ip_address(value.strip())
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    # A dual-stack server reports IPv4 clients as ::ffff:a.b.c.d; compare them as IPv4.
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 def _trusted(address: IPAddress) -> bool:
@@ -37,7 +39,8 @@ def connection_for_request(request: HttpRequest) -> Connection:
     connection = Connection(remote, False)
     if remote is not None and _trusted(remote):
         connection = Connection(remote, True)
-        hops = request.headers.get("X-Forwarded-For", "")[:2000].split(",")
+        # The right end is what our proxies appended; a client can only pad the left.
+        hops = request.headers.get("X-Forwarded-For", "")[-2000:].split(",")
         for hop in reversed(hops):
             address = _parse(hop)
             if address is None:

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .images import validate_image_upload
+from personalization.images import validate_image_upload
 
 
 class PetType(models.TextChoices):

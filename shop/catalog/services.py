@@ -4,7 +4,8 @@ import logging
 
 from django.db import transaction
 
-from .images import renditions_make
+from personalization.images import renditions_make
+
 from .models import ProductImage
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ def image_renditions_update(*, image_id: int) -> None:
     image = ProductImage.objects.filter(pk=image_id).first()
     if image is None:
         return
-    renditions = renditions_make(image)
+    renditions = renditions_make(image, folder="products")
     ProductImage.objects.filter(pk=image_id).update(renditions=renditions)
 
 

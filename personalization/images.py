@@ -1,5 +1,8 @@
 """Image uploads: validation against bad files and decompression bombs, and renditions.
 
+Shared by product pictures (shop.catalog) and content variants (personalization); it lives here
+because personalization must not import from shop.
+
 Renditions are resized copies in several widths, as WebP and JPEG, written next to the media
 files by a Celery task. Pages build `srcset` from whatever renditions exist and fall back to the
 original file, so an image is never broken while its renditions are still being made.
@@ -11,7 +14,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +24,16 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 if TYPE_CHECKING:
-    from .models import ProductImage
+    from django.db.models.fields.files import FieldFile
+
+
+class Picture(Protocol):
+    """Anything with an uploaded image and its renditions: a product image, a variant."""
+
+    pk: Any
+    image: FieldFile
+    renditions: dict[str, dict[str, str]]
+
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpeg": ("JPEG", "image/jpeg")}
@@ -67,7 +79,7 @@ class Source:
     srcset: str
 
 
-def image_sources(image: ProductImage) -> list[Source]:
+def image_sources(image: Picture) -> list[Source]:
     """`<source>` entries for a `<picture>`: WebP first, then JPEG, widest last."""
     sources = []
     for key, (_format, mime) in FORMATS.items():
@@ -81,8 +93,9 @@ def image_sources(image: ProductImage) -> list[Source]:
     return sources
 
 
-def renditions_make(image: ProductImage) -> dict[str, dict[str, str]]:
-    """Write every rendition of an image and return the map to store on it."""
+def renditions_make(image: Picture, *, folder: str) -> dict[str, dict[str, str]]:
+    """Write every rendition of an image under renditions/<folder>/ and return the map to
+    store on it."""
     stem = PurePosixPath(image.image.name).stem
     result: dict[str, dict[str, str]] = {key: {} for key in FORMATS}
     with image.image.open("rb") as source, Image.open(source) as original:
@@ -96,7 +109,7 @@ def renditions_make(image: ProductImage) -> dict[str, dict[str, str]]:
                 converted = resized.convert("RGB") if pil_format == "JPEG" else resized
                 buffer = io.BytesIO()
                 converted.save(buffer, pil_format, quality=82, optimize=pil_format == "JPEG")
-                name = f"renditions/{image.pk}/{stem}-{resized.width}.{key.replace('jpeg', 'jpg')}"
+                name = f"renditions/{folder}/{image.pk}/{stem}-{resized.width}.{key.replace('jpeg', 'jpg')}"
                 if default_storage.exists(name):
                     default_storage.delete(name)
                 result[key][str(resized.width)] = default_storage.save(

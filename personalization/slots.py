@@ -1,0 +1,173 @@
+"""Choosing what a slot shows a visitor.
+
+All active segments, slots and variants are loaded in one go, compiled to predicates and kept
+per process under a version that every save bumps (see snapshot.py): in the steady state a page
+costs no SQL query for personalization however many segments and variants there are, and
+matching is done in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Segment, SegmentMatch, Slot, Variant
+from .rules import Predicate, condition_clean, condition_compile, condition_describe
+from .snapshot import snapshot, snapshot_bump
+from .visitor import Visitor
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT = "content"
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li"}
+
+
+def body_sanitize(html: str) -> SafeString:
+    """Editors' HTML with only harmless tags; links only to http(s) or this site."""
+    return mark_safe(  # noqa: S308 - nh3 has just removed everything not allow-listed
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes={"a": {"href"}},
+            url_schemes={"http", "https"},
+            link_rel="noopener noreferrer",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CompiledSegment:
+    id: int
+    name: str
+    match: str
+    conditions: tuple[tuple[Predicate, str], ...]
+
+    def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
+        """The descriptions of the conditions that made the visitor match, or None."""
+        results = [(test(visitor), text) for test, text in self.conditions]
+        passed = tuple(text for ok, text in results if ok)
+        if self.match == SegmentMatch.ALL:
+            return passed if len(passed) == len(results) else None
+        if self.match == SegmentMatch.ANY:
+            return passed or None
+        failed = tuple(text for ok, text in results if not ok)
+        return failed if not passed else None  # NONE: every condition failed
+
+
+@dataclass(frozen=True)
+class CompiledSlot:
+    key: str
+    kind: str
+    name: str
+    default: Variant | None
+    variants: tuple[Variant, ...]  # tried in this order
+
+
+@dataclass(frozen=True)
+class Content:
+    slots: dict[str, CompiledSlot]
+    segments: dict[int, CompiledSegment] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    slot: CompiledSlot
+    variant: Variant | None
+    segment: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+def segment_compile(segment: Segment) -> CompiledSegment | None:
+    """A segment's predicate; a broken one is logged and left out (it then matches nobody)."""
+    try:
+        conditions = []
+        for condition in segment.conditions.all():
+            value = condition_clean(condition.fact, condition.operator, condition.value)
+            conditions.append(
+                (
+                    condition_compile(condition.fact, condition.operator, value),
+                    condition_describe(condition.fact, condition.operator, value),
+                )
+            )
+    except Exception:
+        logger.warning(
+            "Segment %s (%s) is broken and is skipped", segment.pk, segment, exc_info=True
+        )
+        return None
+    if not conditions:
+        logger.warning("Segment %s (%s) has no conditions and is skipped", segment.pk, segment)
+        return None
+    return CompiledSegment(segment.pk, segment.name, segment.match, tuple(conditions))
+
+
+def content_load() -> Content:
+    segments = {}
+    for segment in Segment.objects.filter(is_active=True).prefetch_related("conditions"):
+        compiled = segment_compile(segment)
+        if compiled is not None:
+            segments[segment.pk] = compiled
+    variants: dict[int, list[Variant]] = {}
+    for variant in Variant.objects.filter(is_active=True).order_by("priority", "id"):
+        variant.body_html = body_sanitize(variant.body)
+        variants.setdefault(variant.slot_id, []).append(variant)
+    slots = {}
+    for slot in Slot.objects.all():
+        own = variants.get(slot.pk, [])
+        default = next((v for v in own if v.is_default), None)
+        slots[slot.key] = CompiledSlot(
+            slot.key, slot.kind, slot.name, default, tuple(v for v in own if not v.is_default)
+        )
+    return Content(slots=slots, segments=segments)
+
+
+def content() -> Content:
+    return snapshot(SNAPSHOT, content_load)
+
+
+def content_changed() -> None:
+    snapshot_bump(SNAPSHOT)
+
+
+def slot_choose(key: str, visitor: Visitor) -> Decision | None:
+    """The variant of a slot for a visitor: the first live, matching one by priority, else the
+    default. Search engines always get the default."""
+    data = content()
+    slot = data.slots.get(key)
+    if slot is None:
+        return None
+    language = visitor.get("language", "")
+    if not visitor.is_bot:
+        for variant in slot.variants:
+            if variant.status(visitor.now) != "live":
+                continue
+            if variant.language and variant.language != language:
+                continue
+            if variant.segment_id is None:
+                return Decision(slot, variant)
+            segment = data.segments.get(variant.segment_id)
+            if segment is None:
+                continue  # inactive or broken: skipped, never an error page
+            try:
+                reasons = segment.matches(visitor)
+            except Exception:
+                logger.warning("Segment %s failed while matching", segment.name, exc_info=True)
+                continue
+            if reasons is not None:
+                return Decision(slot, variant, segment.name, reasons)
+    return Decision(slot, slot.default)
+
+
+def slot_decide(key: str, visitor: Visitor) -> Decision | None:
+    """Choose, and keep the decision on the visitor for the "why" panel."""
+    decision = slot_choose(key, visitor)
+    if decision is not None and all(d.slot.key != key for d in visitor.decisions):
+        visitor.decisions.append(decision)
+    return decision
+
+
+def slot_decisions(visitor: Visitor) -> list[Decision]:
+    """What every slot shows this visitor now, for /why/."""
+    return [d for key in sorted(content().slots) if (d := slot_choose(key, visitor)) is not None]
