@@ -109,7 +109,8 @@ def renditions_make(image: Picture, *, folder: str) -> dict[str, dict[str, str]]
                 converted = resized.convert("RGB") if pil_format == "JPEG" else resized
                 buffer = io.BytesIO()
                 converted.save(buffer, pil_format, quality=82, optimize=pil_format == "JPEG")
-                name = f"renditions/{folder}/{image.pk}/{stem}-{resized.width}.{key.replace('jpeg', 'jpg')}"
+                extension = "jpg" if key == "jpeg" else key
+                name = f"renditions/{folder}/{image.pk}/{stem}-{resized.width}.{extension}"
                 if default_storage.exists(name):
                     default_storage.delete(name)
                 result[key][str(resized.width)] = default_storage.save(
