@@ -405,3 +405,25 @@ def detail_picture(*, name: str, pet_type: str, label: str) -> Picture:
         f"with the words “{label}” and “{PET_LABELS[pet_type]}”."
     )
     return Picture(_png(image), alt)
+
+
+BANNER_WIDTH, BANNER_HEIGHT = 1600, 640
+
+
+def banner_picture(*, pet_type: str, background: str, mood: str) -> Picture:
+    """A wide hero picture: the pet large on the right, paw prints drifting across, no text
+    (the headline is real text on the page, so it stays translatable and accessible)."""
+    pet = PETS[pet_type]
+    colour = _hex(background)
+    image = Image.new("RGB", (BANNER_WIDTH * _SCALE, BANNER_HEIGHT * _SCALE), colour)
+    pen = _Pen(image)
+    for index in range(9):
+        x = 80 + index * 150
+        y = 540 - (index % 3) * 140 - index * 12
+        _paw(pen, x, y, 30, _mix(colour, WHITE, 0.35))
+    pen.circle((1210, 330), 270, _mix(colour, WHITE, 0.6))
+    pet.draw(pen, 1210, 335, 205)
+    buffer = io.BytesIO()
+    image.resize((BANNER_WIDTH, BANNER_HEIGHT), Image.Resampling.LANCZOS).save(buffer, "PNG")
+    alt = f"Illustration of {pet.description} on a {mood} background with paw prints."
+    return Picture(buffer.getvalue(), alt)

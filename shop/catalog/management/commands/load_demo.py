@@ -29,8 +29,9 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils.text import slugify
 
-from personalization.models import RegionSet
-from shop.catalog.demo_images import detail_picture, product_picture
+from personalization.models import Condition, RegionSet, Segment, Slot, Variant
+from personalization.services import variant_renditions_update
+from shop.catalog.demo_images import banner_picture, detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
 from shop.catalog.services import image_renditions_update
 from shop.stores.models import Store
@@ -639,6 +640,100 @@ REGION_SETS = (
 
 
 @dataclass(frozen=True)
+class DemoSegment:
+    name: str
+    slug: str
+    conditions: tuple[tuple[str, str, Any], ...]
+    match: str = "all"
+
+
+SEGMENTS = (
+    DemoSegment("Dog people", "dog-people", (("answer.pet", "eq", "dog"),)),
+    DemoSegment("Cat people", "cat-people", (("answer.pet", "eq", "cat"),)),
+    DemoSegment(
+        "Hokkaido in winter",
+        "hokkaido-winter",
+        (("region", "eq", "JP-01"), ("season", "eq", "winter")),
+    ),
+    DemoSegment(
+        "Okinawa in summer",
+        "okinawa-summer",
+        (("region", "eq", "JP-47"), ("season", "eq", "summer")),
+    ),
+    DemoSegment("Returning visitors", "returning", (("visits", "gte", 3),)),
+    DemoSegment("Rural areas", "rural", (("area", "eq", "rural"),)),
+    DemoSegment(
+        "Early morning on a phone",
+        "early-mobile",
+        (("device", "eq", "mobile"), ("local_time", "between", ["05:00", "07:00"])),
+    ),
+    DemoSegment(
+        "Autumn in Japan", "autumn-japan", (("country", "eq", "JP"), ("season", "eq", "autumn"))
+    ),
+    DemoSegment("Spring campaign", "spring-campaign", (("utm_campaign", "eq", "spring"),)),
+)
+
+
+@dataclass(frozen=True)
+class DemoVariant:
+    slot: str
+    name: str
+    segment: str
+    priority: int
+    headline: str
+    body: str = ""
+    cta_label: str = ""
+    cta_url: str = ""
+    language: str = ""
+    picture: tuple[str, str, str] | None = None  # pet, background colour, mood
+
+
+VARIANTS = (
+    DemoVariant(
+        "home-hero", "Is it urgent?", "early-mobile", 10, "Up early with your pet? Is it urgent?",
+        "<p>If your pet is unwell, our partner vets and emergency steps are one tap away.</p>",
+        "Emergency pet care", "/stores/emergency/",
+    ),
+    DemoVariant(
+        "home-hero", "Spring campaign landing", "spring-campaign", 20, "Spring is here: fresh starts",
+        "<p>New season beds, lighter coats and grooming kits for the shedding months.</p>",
+        "Shop spring picks", "/products/?sort=newest", picture=("small_pet", "#DDEFD3", "fresh green"),
+    ),
+    DemoVariant(
+        "home-hero", "Hokkaido winter", "hokkaido-winter", 30, "Warm paws through the Hokkaido winter",
+        "<p>Heated beds, paw balm and fleece for the coldest months.</p>",
+        "Winter warmth", "/c/winter-warmth/", picture=("dog", "#BFD8F2", "snowy blue"),
+    ),
+    DemoVariant(
+        "home-hero", "Okinawa summer", "okinawa-summer", 31, "Cool down in the Okinawa sun",
+        "<p>Cooling mats and summer grooming for hot, humid days.</p>",
+        "Summer cooling", "/c/summer-cooling/", picture=("cat", "#FBE3B0", "sunny yellow"),
+    ),
+    DemoVariant(
+        "home-hero", "Japanese autumn campaign", "autumn-japan", 40, "秋の味覚フェア",
+        "<p>かぼちゃ・さつまいもを使ったおやつと、秋冬に向けたベッドをご用意しました。</p>",
+        "秋のおすすめを見る", "/products/?sort=newest", language="ja",
+        picture=("dog", "#F6D3B3", "autumn orange"),
+    ),
+    DemoVariant(
+        "home-hero", "Cat people hero", "cat-people", 50, "Everything for your cat",
+        "<p>Food, scratchers and cosy beds chosen for cats.</p>",
+        "Shop for cats", "/products/?pet=cat", picture=("cat", "#E4DDF4", "soft lilac"),
+    ),
+    DemoVariant(
+        "home-hero", "Dog people hero", "dog-people", 51, "Everything for your dog",
+        "<p>Food, leads, toys and beds chosen for dogs.</p>",
+        "Shop for dogs", "/products/?pet=dog", picture=("dog", "#D7EEE9", "mint green"),
+    ),
+    DemoVariant(
+        "home-strip", "Rural free shipping", "rural", 10,
+        "We deliver to your area too: standard delivery is free from ¥5,000.",
+    ),
+    DemoVariant("home-strip", "Welcome back", "returning", 20, "Welcome back! Good to see you again."),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class DemoUser:
     email: str
     password: str  # only ever used when settings.DEBUG is on
@@ -736,6 +831,7 @@ class Command(BaseCommand):
             self.load_products(categories, tally)
             self.load_stores(tally)
             self.load_region_sets(tally)
+            self.load_content(tally)
             notes = self.load_users(tally)
         pictures = None if no_images else self.load_pictures()
 
@@ -840,6 +936,45 @@ class Command(BaseCommand):
                 },
             )
             tally.add("Region sets", outcome)
+
+    def load_content(self, tally: Tally) -> None:
+        """Segments and slot variants that show the range of what editors can do."""
+        segments = {}
+        for demo in SEGMENTS:
+            segment, outcome = upsert(
+                Segment, {"slug": demo.slug}, {"name": demo.name, "match": demo.match}
+            )
+            segments[demo.slug] = segment
+            tally.add("Segments", outcome)
+            if not segment.conditions.exists():
+                for position, (fact, operator, value) in enumerate(demo.conditions):
+                    Condition.objects.create(
+                        segment=segment, fact=fact, operator=operator, value=value,
+                        position=position,
+                    )  # fmt: skip
+        slots = {slot.key: slot for slot in Slot.objects.all()}
+        for demo in VARIANTS:
+            variant, outcome = upsert(
+                Variant,
+                {"slot": slots[demo.slot], "name": demo.name},
+                {
+                    "segment": segments[demo.segment],
+                    "priority": demo.priority,
+                    "headline": demo.headline,
+                    "body": demo.body,
+                    "cta_label": demo.cta_label,
+                    "cta_url": demo.cta_url,
+                    "language": demo.language,
+                    "is_active": True,
+                },
+            )
+            tally.add("Variants", outcome)
+            if demo.picture and not variant.image:
+                pet, colour, mood = demo.picture
+                picture = banner_picture(pet_type=pet, background=colour, mood=mood)
+                variant.alt_text = picture.alt_text
+                variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
+                variant_renditions_update(variant_id=variant.pk)
 
     def load_users(self, tally: Tally) -> list[str]:
         """Staff accounts; returns what to tell the operator about their passwords."""
