@@ -46,6 +46,7 @@ format: install
 bench: install messages
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/visitor.py
+	$(BIN)/python bench/slots.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

@@ -12,6 +12,8 @@ from functools import cached_property
 from django.conf import settings
 
 DEFAULTS = {
+    # Off: every slot shows its default (for comparison, or to switch targeting off at once).
+    "ENABLED": True,
     "RESOLVERS": [
         "personalization.resolvers.consent.ConsentResolver",
         "personalization.resolvers.network.ClientAddressResolver",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
+from .conf import app_settings
 from .models import Segment, SegmentMatch, Slot, Variant
 from .rules import Predicate, condition_clean, condition_compile, condition_describe
 from .snapshot import snapshot, snapshot_bump
@@ -46,15 +47,19 @@ class CompiledSegment:
     conditions: tuple[tuple[Predicate, str], ...]
 
     def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
-        """The descriptions of the conditions that made the visitor match, or None."""
-        results = [(test(visitor), text) for test, text in self.conditions]
-        passed = tuple(text for ok, text in results if ok)
+        """The descriptions of the conditions that made the visitor match, or None.
+
+        Stops at the first condition that decides, as most visitors match few segments."""
         if self.match == SegmentMatch.ALL:
-            return passed if len(passed) == len(results) else None
+            for test, _text in self.conditions:
+                if not test(visitor):
+                    return None
+            return tuple(text for _test, text in self.conditions)
+        passed = tuple(text for test, text in self.conditions if test(visitor))
         if self.match == SegmentMatch.ANY:
             return passed or None
-        failed = tuple(text for ok, text in results if not ok)
-        return failed if not passed else None  # NONE: every condition failed
+        # NONE: every condition failed, and those are the reasons.
+        return None if passed else tuple(text for _test, text in self.conditions)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class CompiledSlot:
     name: str
     default: Variant | None
     variants: tuple[Variant, ...]  # tried in this order
+    # (starts, ends, language, segment id, variant) per variant: plain values to test quickly.
+    entries: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,9 +124,9 @@ def content_load() -> Content:
     for slot in Slot.objects.all():
         own = variants.get(slot.pk, [])
         default = next((v for v in own if v.is_default), None)
-        slots[slot.key] = CompiledSlot(
-            slot.key, slot.kind, slot.name, default, tuple(v for v in own if not v.is_default)
-        )
+        targeted = tuple(v for v in own if not v.is_default)
+        entries = tuple((v.starts_at, v.ends_at, v.language, v.segment_id, v) for v in targeted)
+        slots[slot.key] = CompiledSlot(slot.key, slot.kind, slot.name, default, targeted, entries)
     return Content(slots=slots, segments=segments)
 
 
@@ -139,25 +146,33 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
     if slot is None:
         return None
     language = visitor.get("language", "")
-    if not visitor.is_bot:
-        for variant in slot.variants:
-            if variant.status(visitor.now) != "live":
+    now = visitor.now
+    if app_settings.ENABLED and not visitor.is_bot:
+        for starts, ends, variant_language, segment_id, variant in slot.entries:
+            if (starts is not None and starts > now) or (ends is not None and ends <= now):
+                continue  # scheduled or expired
+            if variant_language and variant_language != language:
                 continue
-            if variant.language and variant.language != language:
-                continue
-            if variant.segment_id is None:
+            if segment_id is None:
                 return Decision(slot, variant)
-            segment = data.segments.get(variant.segment_id)
+            segment = data.segments.get(segment_id)
             if segment is None:
                 continue  # inactive or broken: skipped, never an error page
-            try:
-                reasons = segment.matches(visitor)
-            except Exception:
-                logger.warning("Segment %s failed while matching", segment.name, exc_info=True)
-                continue
+            reasons = _segment_result(segment, visitor)
             if reasons is not None:
                 return Decision(slot, variant, segment.name, reasons)
     return Decision(slot, slot.default)
+
+
+def _segment_result(segment: CompiledSegment, visitor: Visitor) -> tuple[str, ...] | None:
+    results = visitor.segment_results
+    if segment.id not in results:
+        try:
+            results[segment.id] = segment.matches(visitor)
+        except Exception:
+            logger.warning("Segment %s failed while matching", segment.name, exc_info=True)
+            results[segment.id] = None
+    return results[segment.id]
 
 
 def slot_decide(key: str, visitor: Visitor) -> Decision | None:
