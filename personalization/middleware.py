@@ -47,14 +47,22 @@ class VisitorMiddleware:
         if resolved:
             patch_vary_headers(response, self.VARY)
             patch_cache_control(response, private=True)
-        previewing = bool(resolved) and resolved[0].is_preview
         if (
-            not previewing
-            and self._is_page_view(request, response)
+            self._is_page_view(request, response)
             and consent_for_request(request).allows("personalization")
+            and not self._previewing(request, resolved)
         ):
             history_save(request, response, now)
+            # The cookie is this visitor's own: no shared cache may keep the response.
+            patch_vary_headers(response, ("Cookie",))
+            patch_cache_control(response, private=True)
         return response
+
+    @staticmethod
+    def _previewing(request: HttpRequest, resolved: list[Visitor]) -> bool:
+        if resolved:
+            return resolved[0].is_preview
+        return preview_overrides(request) is not None
 
     @staticmethod
     def _is_page_view(request: HttpRequest, response: HttpResponse) -> bool:

@@ -143,10 +143,21 @@ def iso_countries() -> dict[str, str]:
     return {row[0]: row[1] for row in _tzdata_table("iso3166.tab")}
 
 
+# Countries spanning several zones, with the zone most of their people live in. zone.tab lists
+# zones geographically, so its first entry can be a small island (AU: Lord Howe).
+COUNTRY_TIME_ZONES = {
+    "AU": "Australia/Sydney", "BR": "America/Sao_Paulo", "CA": "America/Toronto",
+    "CL": "America/Santiago", "CN": "Asia/Shanghai", "ES": "Europe/Madrid",
+    "ID": "Asia/Jakarta", "KZ": "Asia/Almaty", "MX": "America/Mexico_City",
+    "NZ": "Pacific/Auckland", "PT": "Europe/Lisbon", "RU": "Europe/Moscow",
+    "US": "America/New_York",
+}  # fmt: skip
+
+
 @cache
 def country_main_zones() -> dict[str, str]:
-    """Each country's first zone in zone.tab, which the tz database lists most populous first."""
-    zones: dict[str, str] = {}
+    """One zone per country: ours for the countries above, else zone.tab's first."""
+    zones: dict[str, str] = dict(COUNTRY_TIME_ZONES)
     for row in _tzdata_table("zone.tab"):
         zones.setdefault(row[0], row[2])
     return zones

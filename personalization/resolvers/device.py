@@ -21,7 +21,8 @@ def classify(user_agent: str) -> tuple[str, str, str]:
     browser = result.user_agent.family if result.user_agent else "Other"
     device_family = result.device.family if result.device else "Other"
     lowered = user_agent.lower()
-    if device_family == "Spider" or "bot" in lowered or "crawler" in lowered:
+    # ua-parser knows crawlers ("Spider"); a plain "bot" substring would catch CUBOT phones.
+    if device_family == "Spider":
         kind = "bot"
     elif (
         device_family == "iPad"
