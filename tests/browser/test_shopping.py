@@ -26,6 +26,20 @@ def catalog(transactional_db):
     ProductFactory(name="Heated bed", slug="heated-bed", category=summer, stock=2)
 
 
+def check_out(page, *, card: str, region: str, postal_code: str) -> None:
+    """Fill the checkout form as a shopper in Japan would, and place the order."""
+    page.get_by_label("E-mail").fill("aiko@example.com")
+    page.get_by_label("Full name").fill("Aiko Tanaka")
+    page.get_by_label("Prefecture, state or region").select_option(region)
+    page.get_by_label("Postal code").fill(postal_code)
+    page.get_by_label("City").fill("Sapporo")
+    page.get_by_label("Street address").fill("Kita 1 Nishi 2")
+    page.get_by_label("Card number").fill(card)
+    page.get_by_label("Expiry (MM/YY)").fill("12/39")
+    page.get_by_label("Security code").fill("123")
+    page.get_by_role("button", name="Place order and pay").click()
+
+
 def test_a_new_shopper_searches_buys_and_follows_the_order(
     browser: Browser, live_server, catalog, viewport
 ):
@@ -51,16 +65,7 @@ def test_a_new_shopper_searches_buys_and_follows_the_order(
     expect(page.get_by_role("heading", name="Your basket")).to_be_visible()
     page.get_by_role("link", name="Go to checkout").click()
 
-    page.get_by_label("E-mail").fill("aiko@example.com")
-    page.get_by_label("Full name").fill("Aiko Tanaka")
-    page.get_by_label("Prefecture, state or region").select_option("JP-01")
-    page.get_by_label("Postal code").fill("060-0001")
-    page.get_by_label("City").fill("Sapporo")
-    page.get_by_label("Street address").fill("Kita 1 Nishi 2")
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry (MM/YY)").fill("12/39")
-    page.get_by_label("Security code").fill("123")
-    page.get_by_role("button", name="Place order and pay").click()
+    check_out(page, card="4242 4242 4242 4242", region="JP-01", postal_code="060-0001")
 
     expect(page.get_by_role("heading", name="Thank you! Your order is placed.")).to_be_visible()
     timeline = page.get_by_role("list").filter(has_text="Delivered")
@@ -79,16 +84,7 @@ def test_a_declined_card_keeps_the_basket(browser: Browser, live_server, catalog
     page.get_by_role("button", name="Add to basket Heated bed", exact=True).click()
     expect(page.locator("#mini-basket")).to_contain_text("1 item")
     page.goto(f"{live_server.url}/checkout/")
-    page.get_by_label("E-mail").fill("ken@example.com")
-    page.get_by_label("Full name").fill("Ken Sato")
-    page.get_by_label("Prefecture, state or region").select_option("JP-13")
-    page.get_by_label("Postal code").fill("1000001")
-    page.get_by_label("City").fill("Chiyoda")
-    page.get_by_label("Street address").fill("1-1")
-    page.get_by_label("Card number").fill("4000 0000 0000 0002")
-    page.get_by_label("Expiry (MM/YY)").fill("12/39")
-    page.get_by_label("Security code").fill("123")
-    page.get_by_role("button", name="Place order and pay").click()
+    check_out(page, card="4000 0000 0000 0002", region="JP-13", postal_code="1000001")
     expect(page.get_by_role("alert")).to_contain_text("Your card was declined")
     expect(page.locator("#mini-basket")).to_contain_text("1 item")
     assert Order.objects.count() == 0
