@@ -242,6 +242,12 @@ PERSONALIZATION_RESOLVERS = [
 
 # Shop
 SHOP_CURRENCY = "JPY"
+SHOP_SUPPORT_HOURS = {
+    "opens": "09:00",
+    "closes": "18:00",
+    "time_zone": "Asia/Tokyo",
+    "city": "Tokyo",
+}
 # The public address, for links in e-mails (sent from workers, which have no request).
 SHOP_SITE_URL = os.environ.get("SHOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_PAYMENT_PROVIDER = os.environ.get(

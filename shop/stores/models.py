@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -62,11 +61,3 @@ class Store(models.Model):
     @property
     def region_name(self) -> str:
         return region_name(self.region)
-
-    def hours_on(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-        """Opening and closing on a day, as aware datetimes in the store's own time zone."""
-        zone = zoneinfo.ZoneInfo(self.time_zone)
-        return (
-            datetime.datetime.combine(day, self.opens_at, tzinfo=zone),
-            datetime.datetime.combine(day, self.closes_at, tzinfo=zone),
-        )

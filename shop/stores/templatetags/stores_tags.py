@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from ..models import Store
@@ -13,20 +15,40 @@ register = template.Library()
 @register.inclusion_tag("stores/partials/_hours.html", takes_context=True)
 def store_hours(context, store: Store) -> dict:
     """Today's hours in the store's time, and in the visitor's when that differs."""
-    request = context.get("request")
-    visitor = getattr(request, "visitor", None)
-    store_zone = zoneinfo.ZoneInfo(store.time_zone)
-    today = timezone.now().astimezone(store_zone).date()
-    opens, closes = store.hours_on(today)
-    visitor_zone_name = visitor.get("timezone") if visitor is not None else None
+    return _hours(context, store.opens_at, store.closes_at, store.time_zone, store.city)
+
+
+@register.inclusion_tag("stores/partials/_hours.html", takes_context=True)
+def support_hours(context) -> dict:
+    """Customer support's hours, the same way."""
+    support = settings.SHOP_SUPPORT_HOURS
+    return _hours(
+        context,
+        datetime.time.fromisoformat(support["opens"]),
+        datetime.time.fromisoformat(support["closes"]),
+        support["time_zone"],
+        support["city"],
+    )
+
+
+def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
+    zone = zoneinfo.ZoneInfo(zone_name)
+    today = timezone.now().astimezone(zone).date()
+    opens = datetime.datetime.combine(today, opens_at, tzinfo=zone)
+    closes = datetime.datetime.combine(today, closes_at, tzinfo=zone)
+    visitor = getattr(context.get("request"), "visitor", None)
+    visitor_zone = visitor.get("timezone") if visitor is not None else None
     local = None
-    if visitor_zone_name and visitor_zone_name != store.time_zone:
-        zone = zoneinfo.ZoneInfo(visitor_zone_name)
-        local = {"opens": _hhmm(opens.astimezone(zone)), "closes": _hhmm(closes.astimezone(zone)),
-                 "zone": visitor_zone_name}  # fmt: skip
-    return {"store": store, "opens": _hhmm(opens), "closes": _hhmm(closes), "local": local}
+    if visitor_zone and visitor_zone != zone_name:
+        theirs = zoneinfo.ZoneInfo(visitor_zone)
+        local = {
+            "opens": _hhmm(opens.astimezone(theirs)),
+            "closes": _hhmm(closes.astimezone(theirs)),
+            "zone": visitor_zone,
+        }
+    return {"city": city, "opens": _hhmm(opens), "closes": _hhmm(closes), "local": local}
 
 
-def _hhmm(moment) -> str:
+def _hhmm(moment: datetime.datetime) -> str:
     # Formatted here: the |time filter would convert to the site's time zone, not this one.
     return moment.strftime("%H:%M")
