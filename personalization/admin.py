@@ -173,7 +173,7 @@ class VariantStatusFilter(admin.SimpleListFilter):
         if self.value() == "scheduled":
             return queryset.filter(is_active=True, starts_at__gt=now)
         if self.value() == "expired":
-            return queryset.filter(ends_at__lte=now)
+            return queryset.filter(is_active=True, ends_at__lte=now)
         return queryset
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .models import RegionSet
 from .regions import country_name, region_name
@@ -48,7 +48,7 @@ LABELS = {
 }
 
 WORDS = {
-    "mobile": gettext_lazy("phone"), "tablet": gettext_lazy("tablet"),
+    "mobile": pgettext_lazy("device", "phone"), "tablet": gettext_lazy("tablet"),
     "desktop": gettext_lazy("desktop"), "bot": gettext_lazy("search engine"),
     "urban": gettext_lazy("urban"), "rural": gettext_lazy("rural"),
     "morning": gettext_lazy("morning"), "afternoon": gettext_lazy("afternoon"),

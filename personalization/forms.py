@@ -232,7 +232,8 @@ class ConditionForm(forms.ModelForm):
         else:
             raw = values[0] if values else ""
         try:
-            self.instance.value = condition_clean(fact, operator, raw)
+            # Also in cleaned_data: the admin writes cleaned_data onto the instance afterwards.
+            data["value"] = self.instance.value = condition_clean(fact, operator, raw)
         except forms.ValidationError as error:
             self.add_error("value", error)
         return data

@@ -259,7 +259,8 @@ class Variant(models.Model):
         errors = {}
         if self.image and not self.alt_text.strip():
             errors["alt_text"] = _("Describe the image for people who cannot see it.")
-        if self.cta_url and not re.match(r"^(/(?!/)|https?://)", self.cta_url):
+        # A path on this site or a web address; "//host" and "/\\host" lead elsewhere.
+        if self.cta_url and not re.fullmatch(r"(/(?![/\\])|https?://)[^\s\\]*", self.cta_url):
             errors["cta_url"] = _("Use a link on this site (/…) or a web address (https://…).")
         if self.cta_label and not self.cta_url:
             errors["cta_url"] = _("A button needs a link.")

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .regions import COUNTRIES, iso_countries
 
@@ -111,7 +111,7 @@ FACTS: dict[str, FactSpec] = {
         gettext_lazy("Device"),
         CHOICE,
         _fixed(
-            ("mobile", gettext_lazy("phone")),
+            ("mobile", pgettext_lazy("device", "phone")),
             ("tablet", gettext_lazy("tablet")),
             ("desktop", gettext_lazy("desktop")),
             ("bot", gettext_lazy("search engine")),
@@ -252,7 +252,16 @@ def condition_clean(fact: str, operator: str, value: Any) -> Any:
         raise ValidationError(
             _("The value for %(fact)s is missing or not valid.") % {"fact": spec.label}
         ) from None
-    if spec.kind == CHOICE and spec.choices is not None and fact not in ("region",):
+    # Region sets are checked by their own model; regions by regions.py when used.
+    if (
+        spec.kind in (CHOICE, LIST)
+        and spec.choices is not None
+        and fact
+        not in (
+            "region",
+            "region_sets",
+        )
+    ):
         known = {code for code, _label in spec.choices()}
         unknown = [
             v for v in (cleaned if isinstance(cleaned, list) else [cleaned]) if v not in known
@@ -371,6 +380,10 @@ def condition_describe(fact: str, operator: str, value: Any) -> str:
     names = dict(spec.choices()) if spec and spec.choices else {}
 
     def show(item: Any) -> str:
+        if isinstance(item, bool):
+            return _("yes") if item else _("no")
+        if spec is not None and spec.kind == TIME:
+            return str(item)[:5]
         return str(names.get(item, item))
 
     if operator == Operator.IS_SET:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 import nh3
+from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
 from .conf import app_settings
@@ -19,6 +20,8 @@ from .models import Segment, SegmentMatch, Slot, Variant
 from .rules import Predicate, condition_clean, condition_compile, condition_describe
 from .snapshot import snapshot, snapshot_bump
 from .visitor import Visitor
+
+describe_lazy = lazy(condition_describe, str)
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +99,9 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
             conditions.append(
                 (
                     condition_compile(condition.fact, condition.operator, value),
-                    condition_describe(condition.fact, condition.operator, value),
+                    # Lazy: read in the language of whoever is looking, not of the request
+                    # that happened to load the shared content.
+                    describe_lazy(condition.fact, condition.operator, value),
                 )
             )
     except Exception:
