@@ -163,21 +163,22 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
             segment = data.segments.get(segment_id)
             if segment is None:
                 continue  # inactive or broken: skipped, never an error page
-            reasons = _segment_result(segment, visitor)
+            reasons = segment_result(segment, visitor)
             if reasons is not None:
                 return Decision(slot, variant, segment.name, reasons)
     return Decision(slot, slot.default)
 
 
-def _segment_result(segment: CompiledSegment, visitor: Visitor) -> tuple[str, ...] | None:
-    results = visitor.segment_results
-    if segment.id not in results:
+def segment_result(segment: CompiledSegment, visitor: Visitor) -> tuple[str, ...] | None:
+    key = ("segment", segment.id)
+    memo = visitor.memo
+    if key not in memo:
         try:
-            results[segment.id] = segment.matches(visitor)
+            memo[key] = segment.matches(visitor)
         except Exception:
             logger.warning("Segment %s failed while matching", segment.name, exc_info=True)
-            results[segment.id] = None
-    return results[segment.id]
+            memo[key] = None
+    return memo[key]
 
 
 def slot_decide(key: str, visitor: Visitor) -> Decision | None:

@@ -85,9 +85,9 @@ class Visitor:
     is_preview: bool = False
     # Filled by the slot and offer machinery as the page renders, for the "why" panel.
     decisions: list = field(default_factory=list, compare=False, hash=False)
-    # Segment results for this visitor, so that a segment used by several variants is
-    # evaluated once per request.
-    segment_results: dict = field(default_factory=dict, compare=False, hash=False)
+    # Results derived from the facts during one request (segment matches, eligible offers), so
+    # that a segment used by several variants is evaluated once per request.
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __getitem__(self, name: str) -> Any:
         return self.facts[name].value

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shop.checkout",
     "shop.orders",
     "shop.stores",
+    "shop.offers",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("checkout/", include("shop.checkout.urls")),
     path("orders/", include("shop.orders.urls")),
     path("stores/", include("shop.stores.urls")),
+    path("offers/", include("shop.offers.urls")),
     path("", include("personalization.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

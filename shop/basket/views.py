@@ -8,13 +8,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shop.offers.applicator import basket_price
+from shop.offers.services import CodeRefused, code_add, code_remove, codes_for_request
+
 from .forms import BasketLineForm
 from .services import BasketError, basket_add, basket_for_request, basket_set_quantity
 
 
+def basket_context(request: HttpRequest) -> dict:
+    """The basket with its prices for this visitor, offers and codes included."""
+    basket = basket_for_request(request)
+    codes = codes_for_request(request)
+    price = None
+    if basket is not None and not basket.is_empty:
+        price = basket_price(
+            lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
+            visitor=request.visitor,
+            codes=codes,
+        )
+    return {"basket": basket, "price": price, "codes": codes}
+
+
 @require_GET
 def basket_detail(request: HttpRequest) -> HttpResponse:
-    return render(request, "basket/basket.html", {"basket": basket_for_request(request)})
+    return render(request, "basket/basket.html", basket_context(request))
 
 
 def _answer(request: HttpRequest, *, fallback: str, partial: str) -> HttpResponse:
@@ -25,7 +42,7 @@ def _answer(request: HttpRequest, *, fallback: str, partial: str) -> HttpRespons
     form post is redirected back, the message waiting on the next page.
     """
     if request.htmx:
-        return render(request, partial, {"basket": basket_for_request(request)})
+        return render(request, partial, basket_context(request))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -82,3 +99,25 @@ def basket_update_view(request: HttpRequest) -> HttpResponse:
 
 def _form_error(form: BasketLineForm) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def basket_code_view(request: HttpRequest) -> HttpResponse:
+    """Add or remove a voucher code; a wrong one gets a message that says why."""
+    code = request.POST.get("code", "")
+    if request.POST.get("action") == "remove":
+        code_remove(request=request, code=code)
+        messages.info(request, _("The code was removed."))
+    else:
+        basket = basket_for_request(request)
+        lines = (
+            [(line.product, line.quantity) for line in basket.lines_for_display()] if basket else []
+        )
+        try:
+            added = code_add(request=request, code=code, lines=lines, visitor=request.visitor)
+        except CodeRefused as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Code “%(code)s” applied.") % {"code": added})
+    return _answer(request, fallback="basket:detail", partial="basket/partials/_basket.html")

@@ -66,13 +66,18 @@ class CheckoutForm(forms.Form):
         widget=forms.TextInput({"autocomplete": "cc-csc", "inputmode": "numeric"}),
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    expected_discount = forms.DecimalField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, subtotal: Decimal = Decimal(0), **kwargs) -> None:
+    def __init__(self, *args, shipping_prices: dict[str, Decimal] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
         self.fields["region"].choices = [("", _("Choose…")), *region_choices()]
+        prices = shipping_prices or {}
         self.fields["shipping_method"].choices = [
-            (code, f"{method.name}: {_price(method.price_for(subtotal))} — {method.description}")
+            (
+                code,
+                f"{method.name}: {_price(prices.get(code, method.price))} — {method.description}",
+            )
             for code, method in SHIPPING_METHODS.items()
         ]
         if not self.is_bound:

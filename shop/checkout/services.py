@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -7,14 +8,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
-from shop.money import currency_default, money_round
+from shop.money import money_format, money_round
+from shop.offers.applicator import basket_price
+from shop.offers.results import PriceResult
+from shop.offers.services import OfferUnavailable, offer_uses_check, offer_uses_record
 from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.orders.services import order_event_add
 
 from .payments import Card, PaymentDeclined, payment_provider
-from .shipping import SHIPPING_METHODS
 
 
 @dataclass(frozen=True)
@@ -34,17 +38,16 @@ class CheckoutError(Exception):
     """The order cannot be placed as it is; the message tells the shopper what to change."""
 
 
-@dataclass(frozen=True)
-class Totals:
-    subtotal: Decimal
-    shipping: Decimal
-    total: Decimal
-
-
-def checkout_totals(*, basket: Basket, shipping_method: str) -> Totals:
-    subtotal = basket.subtotal
-    shipping = SHIPPING_METHODS[shipping_method].price_for(subtotal)
-    return Totals(subtotal, shipping, money_round(subtotal + shipping))
+def checkout_price(
+    *, basket: Basket, visitor: Visitor, codes: Sequence[str], shipping_method: str
+) -> PriceResult:
+    """The basket priced for this visitor: the figures the checkout page shows."""
+    return basket_price(
+        lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
+        visitor=visitor,
+        codes=codes,
+        shipping_method=shipping_method,
+    )
 
 
 def order_place(
@@ -55,19 +58,29 @@ def order_place(
     idempotency_key: str,
     user=None,
     language: str = "en",
+    visitor: Visitor | None = None,
+    codes: Sequence[str] = (),
+    expected_discount: Decimal | None = None,
 ) -> Order:
     """Charge the card and turn the basket into an order, all or nothing.
 
-    Stock rows are locked for the whole transaction, so two shoppers can never buy the same
-    last unit; the form's token makes a repeated submit return the order already placed.
-    A declined card raises PaymentDeclined with nothing written and the basket kept.
+    Stock rows and limited offers are locked for the whole transaction, so two shoppers can
+    never buy the same last unit or the last use of a code; the form's token makes a repeated
+    submit return the order already placed. Prices are worked out again here: if a discount the
+    shopper saw has ended, they are told and nothing is charged. A declined card raises
+    PaymentDeclined with nothing written and the basket kept.
     """
+    if visitor is None:
+        visitor = resolve_visitor(user=user)
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return _place(basket, details, card, idempotency_key, user, language)
+            return _place(
+                basket, details, card, idempotency_key, user, language,
+                visitor, codes, expected_discount,
+            )  # fmt: skip
     except IntegrityError:
         # The same form submitted twice at once: the other request placed the order.
         existing = Order.objects.filter(idempotency_key=idempotency_key).first()
@@ -76,7 +89,9 @@ def order_place(
         return existing
 
 
-def _place(basket, details, card, idempotency_key, user, language) -> Order:
+def _place(
+    basket, details, card, idempotency_key, user, language, visitor, codes, expected_discount
+) -> Order:
     lines = list(basket.lines.order_by("product_id"))
     if not lines:
         raise CheckoutError(_("Your basket is empty."))
@@ -100,10 +115,26 @@ def _place(basket, details, card, idempotency_key, user, language) -> Order:
     if problems:
         raise CheckoutError(" ".join([*problems, _("Please change your basket.")]))
 
-    currency = currency_default()
-    subtotal = sum((products[line.product_id].price * line.quantity for line in lines), Decimal(0))
-    shipping = SHIPPING_METHODS[details.shipping_method].price_for(subtotal)
-    total = money_round(subtotal + shipping, currency)
+    priced = basket_price(
+        lines=[(products[line.product_id], line.quantity) for line in lines],
+        visitor=visitor,
+        codes=codes,
+        shipping_method=details.shipping_method,
+    )
+    if expected_discount is not None and priced.discount_total != expected_discount:
+        raise CheckoutError(
+            _("Your discounts changed since you saw them. The new total is %(total)s: "
+              "please check it and place the order again.")
+            % {"total": money_format(priced.total)}
+        )  # fmt: skip
+    try:
+        offer_uses_check(result=priced, email=details.email)
+    except OfferUnavailable as error:
+        raise CheckoutError(
+            _("%(problem)s Nothing was charged: please check your new total.") % {"problem": error}
+        ) from None
+    currency = priced.currency
+    total = money_round(priced.total, currency)
     payment = payment_provider().charge(
         amount=total, currency=currency, card=card, description=f"Storefront {details.email}"
     )
@@ -118,8 +149,9 @@ def _place(basket, details, card, idempotency_key, user, language) -> Order:
         city=details.city,
         address=details.address,
         shipping_method=details.shipping_method,
-        shipping_price=shipping,
-        subtotal=subtotal,
+        shipping_price=priced.shipping,
+        subtotal=priced.subtotal,
+        discount_total=priced.discount_total,
         total=total,
         currency=currency,
         status=OrderStatus.PAID,
@@ -130,14 +162,16 @@ def _place(basket, details, card, idempotency_key, user, language) -> Order:
     OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
-            product=products[line.product_id],
-            product_name=products[line.product_id].name,
-            unit_price=products[line.product_id].price,
+            product=line.product,
+            product_name=line.product.name,
+            unit_price=line.unit_price,
             quantity=line.quantity,
-            total=products[line.product_id].price * line.quantity,
+            discount=line.discount,
+            total=line.total,
         )
-        for line in lines
+        for line in priced.lines
     )
+    offer_uses_record(order=order, result=priced, user=user)
     for line in lines:
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
     order_event_add(order=order, status=OrderStatus.PLACED)

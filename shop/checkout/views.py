@@ -5,12 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from shop.basket.services import basket_for_request
+from shop.offers.services import codes_for_request
 from shop.orders.access import order_remember, order_visible
 from shop.orders.models import Order
 
 from .forms import CheckoutForm
 from .payments import PaymentDeclined
-from .services import CheckoutError, checkout_totals, order_place
+from .services import CheckoutError, checkout_price, order_place
+from .shipping import SHIPPING_METHODS
 
 
 def checkout(request: HttpRequest) -> HttpResponse:
@@ -22,8 +24,17 @@ def checkout(request: HttpRequest) -> HttpResponse:
     basket = basket_for_request(request)
     if basket is None or basket.is_empty:
         return redirect("basket:detail")
+    codes = codes_for_request(request)
+    # Each delivery method priced with the visitor's offers, for the choice and the summary.
+    prices = {
+        code: checkout_price(
+            basket=basket, visitor=request.visitor, codes=codes, shipping_method=code
+        )
+        for code in SHIPPING_METHODS
+    }
+    shipping_prices = {code: result.shipping for code, result in prices.items()}
     if request.method == "POST":
-        form = CheckoutForm(request.POST, subtotal=basket.subtotal)
+        form = CheckoutForm(request.POST, shipping_prices=shipping_prices)
         if form.is_valid():
             try:
                 order = order_place(
@@ -33,6 +44,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     idempotency_key=form.cleaned_data["token"],
                     user=request.user,
                     language=get_language(),
+                    visitor=request.visitor,
+                    codes=codes,
+                    expected_discount=form.cleaned_data["expected_discount"],
                 )
             except (PaymentDeclined, CheckoutError) as error:
                 # Nothing was charged or saved; the basket and the typed address stay.
@@ -44,11 +58,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         initial = {}
         if request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
-        form = CheckoutForm(initial=initial, subtotal=basket.subtotal)
+        form = CheckoutForm(initial=initial, shipping_prices=shipping_prices)
     method = form.data.get("shipping_method") if form.is_bound else "standard"
-    totals = checkout_totals(
-        basket=basket, shipping_method=method if method in ("standard", "express") else "standard"
-    )
+    price = prices.get(method) or prices["standard"]
+    # What the shopper sees now; placement refuses if the discounts changed meanwhile.
+    form.fields["expected_discount"].initial = price.discount_total
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["expected_discount"] = str(price.discount_total)
     return render(
-        request, "checkout/checkout.html", {"form": form, "basket": basket, "totals": totals}
+        request, "checkout/checkout.html", {"form": form, "basket": basket, "price": price}
     )

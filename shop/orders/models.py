@@ -74,6 +74,7 @@ class Order(models.Model):
     shipping_method = models.CharField(_("shipping method"), max_length=20)
     shipping_price = models.DecimalField(_("shipping"), max_digits=12, decimal_places=2)
     subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2)
+    discount_total = models.DecimalField(_("discounts"), max_digits=12, decimal_places=2, default=0)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(
@@ -117,6 +118,7 @@ class OrderLine(models.Model):
     product_name = models.CharField(_("product"), max_length=200)
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     quantity = models.PositiveIntegerField(_("quantity"))
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
 
     class Meta:

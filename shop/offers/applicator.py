@@ -1,0 +1,232 @@
+"""Pricing: basket lines + visitor + entered codes → priced lines, discounts, shipping, total.
+
+One pure function, `basket_price()`, serves the product card, product page, basket, checkout and
+order placement, so every page shows the same figures. Offers come from a per-process snapshot
+(versioned through the shared cache like segments): pricing runs no SQL query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from personalization.snapshot import snapshot, snapshot_bump
+from personalization.visitor import Visitor
+from shop.checkout.shipping import SHIPPING_METHODS
+from shop.money import currency_default, money_format, money_round
+
+from .conditions import CompiledOffer, offer_reasons
+from .models import Offer, OfferKind
+from .results import Discount, PricedLine, PriceResult
+
+SNAPSHOT = "offers"
+
+
+def offers_load() -> tuple[CompiledOffer, ...]:
+    offers = Offer.objects.filter(is_active=True).prefetch_related(
+        "categories", "products", "region_sets"
+    )
+    return tuple(
+        CompiledOffer(
+            id=o.pk, name=o.name, kind=o.kind, value=o.value, buy_quantity=o.buy_quantity,
+            get_quantity=o.get_quantity, scope=o.scope,
+            category_ids=frozenset(c.pk for c in o.categories.all()),
+            product_ids=frozenset(p.pk for p in o.products.all()),
+            pet_types=frozenset(o.pet_types), min_subtotal=o.min_subtotal,
+            countries=frozenset(o.countries), regions=frozenset(o.regions),
+            region_sets=frozenset(s.slug for s in o.region_sets.all()), area=o.area,
+            segment_id=o.segment_id, signed_in_only=o.signed_in_only,
+            first_order_only=o.first_order_only, starts_at=o.starts_at, ends_at=o.ends_at,
+            priority=o.priority, exclusive=o.exclusive, code=o.code.strip().upper(),
+            store_only=o.store_only, usage_limit=o.usage_limit,
+            per_customer_limit=o.per_customer_limit, times_used=o.times_used,
+        )
+        for o in offers
+    )  # fmt: skip
+
+
+def offers_cached() -> tuple[CompiledOffer, ...]:
+    return snapshot(SNAPSHOT, offers_load)
+
+
+def offers_changed() -> None:
+    snapshot_bump(SNAPSHOT)
+
+
+def code_normalize(code: str) -> str:
+    return code.strip().upper()
+
+
+def offer_sentence(offer: CompiledOffer) -> str:
+    """The offer's name, and its end date when it has one."""
+    if offer.ends_at is None:
+        return offer.name
+    until = formats.date_format(offer.ends_at, "MONTH_DAY_FORMAT")
+    return _("%(offer)s, until %(date)s") % {"offer": offer.name, "date": until}
+
+
+@dataclass(frozen=True)
+class VisitorOffer:
+    offer: CompiledOffer
+    reasons: tuple[str, ...]
+    sentence: str
+
+
+def offers_for_visitor(visitor: Visitor) -> list[VisitorOffer]:
+    """Live offers this visitor qualifies for (whatever the basket), by priority; once per
+    request."""
+    memo = visitor.memo
+    if "offers" not in memo:
+        found = []
+        for offer in sorted(offers_cached(), key=lambda o: (o.priority, o.id)):
+            if not offer.live(visitor.now):
+                continue
+            reasons = offer_reasons(offer, visitor)
+            if reasons is not None:
+                found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
+        memo["offers"] = found
+    return memo["offers"]
+
+
+def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
+    """Take the offer's discount off the lines it covers; returns the amount taken."""
+    covered = [line for line in lines if offer.covers(line.product) and line.total > 0]
+    if not covered:
+        return Decimal(0)
+    taken = Decimal(0)
+    if offer.kind == OfferKind.PERCENT:
+        for line in covered:
+            amount = min(money_round(line.total * offer.value / 100), line.total)
+            line.discount += amount
+            taken += amount
+    elif offer.kind == OfferKind.FIXED:
+        remaining = min(offer.value, sum((line.total for line in covered), Decimal(0)))
+        base = sum((line.total for line in covered), Decimal(0))
+        for index, line in enumerate(covered):
+            # Spread over the lines in proportion; the last line takes what rounding left.
+            if index == len(covered) - 1:
+                amount = remaining - taken
+            else:
+                amount = money_round(remaining * line.total / base)
+            line.discount += amount
+            taken += amount
+    elif offer.kind == OfferKind.BUY_X_GET_Y:
+        group = offer.buy_quantity + offer.get_quantity
+        for line in covered:
+            free_units = (line.quantity // group) * offer.get_quantity
+            amount = min(line.unit_price * free_units, line.total)
+            line.discount += amount
+            taken += amount
+    return taken
+
+
+def basket_price(
+    *,
+    lines: Iterable[tuple[Any, int]],
+    visitor: Visitor,
+    codes: Sequence[str] = (),
+    shipping_method: str = "standard",
+    now: datetime.datetime | None = None,
+) -> PriceResult:
+    """Price a basket for a visitor with the codes they entered."""
+    now = now or visitor.now
+    priced = [PricedLine(product, quantity, product.price) for product, quantity in lines]
+    subtotal = sum((line.gross for line in priced), Decimal(0))
+    entered = {code_normalize(code) for code in codes if code.strip()}
+    qualifying = {vo.offer.id: vo for vo in offers_for_visitor(visitor)} if visitor else {}
+    problems: dict[str, str] = {}
+    by_code = {offer.code: offer for offer in offers_cached() if offer.code}
+    for code in entered:
+        offer = by_code.get(code)
+        if offer is None:
+            problems[code] = _("“%(code)s” is not a code we know.") % {"code": code}
+        elif offer.store_only:
+            problems[code] = _("“%(code)s” is for use at our store: show it at the till.") % {
+                "code": code
+            }
+        elif not offer.live(now):
+            problems[code] = _("“%(code)s” is no longer valid.") % {"code": code}
+        elif offer.id not in qualifying:
+            problems[code] = _("“%(code)s” is not valid for you or your region.") % {"code": code}
+
+    discounts: list[Discount] = []
+    free_shipping_from: list[Decimal] = []
+    exclusive_taken = False
+    for offer_id, visitor_offer in qualifying.items():
+        offer = visitor_offer.offer
+        if offer.store_only or (offer.code and offer.code not in entered):
+            continue
+        if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
+            if offer.kind == OfferKind.FREE_SHIPPING:
+                free_shipping_from.append(offer.min_subtotal)
+            if offer.code:
+                problems[offer.code] = _("“%(code)s” needs a basket of at least %(amount)s.") % {
+                    "code": offer.code,
+                    "amount": money_format(offer.min_subtotal),
+                }
+            continue
+        if exclusive_taken or (offer.exclusive and discounts):
+            if offer.code:
+                problems[offer.code] = _("“%(code)s” cannot be combined with %(other)s.") % {
+                    "code": offer.code,
+                    "other": discounts[0].sentence if discounts else "",
+                }
+            continue
+        if offer.kind == OfferKind.FREE_SHIPPING:
+            discount = Discount(offer_id, visitor_offer.sentence, Decimal(0), True, offer.code)
+        else:
+            amount = _benefit(offer, priced)
+            if not amount:
+                continue
+            discount = Discount(offer_id, visitor_offer.sentence, amount, False, offer.code)
+        discounts.append(discount)
+        exclusive_taken = offer.exclusive
+
+    method = SHIPPING_METHODS.get(shipping_method, SHIPPING_METHODS["standard"])
+    after_discounts = subtotal - sum((d.amount for d in discounts), Decimal(0))
+    free = any(d.free_shipping for d in discounts)
+    shipping = Decimal(0) if free else method.price_for(after_discounts)
+    missing = None
+    if shipping:
+        if method.free_from is not None:
+            free_shipping_from.append(method.free_from)
+        if free_shipping_from:
+            missing = money_round(min(free_shipping_from) - subtotal)
+    return PriceResult(
+        lines=priced,
+        discounts=discounts,
+        shipping=shipping,
+        shipping_method=method.code,
+        currency=currency_default(),
+        code_problems=problems,
+        missing_for_free_shipping=missing if missing and missing > 0 else None,
+    )
+
+
+@dataclass(frozen=True)
+class ProductPrice:
+    price: Decimal
+    was: Decimal | None
+    badges: tuple[str, ...]
+
+
+def product_price(product, visitor: Visitor) -> ProductPrice:
+    """What one unit costs this visitor now, and the offers that could make it cheaper."""
+    result = basket_price(lines=[(product, 1)], visitor=visitor)
+    unit = result.lines[0].total
+    was = product.price if unit < product.price else product.compare_at_price
+    badges = tuple(
+        vo.sentence
+        for vo in offers_for_visitor(visitor)
+        if vo.offer.kind != OfferKind.FREE_SHIPPING
+        and not vo.offer.code
+        and vo.offer.covers(product)
+        and vo.offer.scope != "basket"
+    )
+    return ProductPrice(unit, was if was and was > unit else None, badges)

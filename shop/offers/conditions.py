@@ -1,0 +1,110 @@
+"""Whether an offer is for this visitor, and which basket lines it covers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from personalization.facts import fact_display
+from personalization.slots import content, segment_result
+from personalization.visitor import Visitor
+
+from .models import Area, OfferScope
+
+
+@dataclass(frozen=True)
+class CompiledOffer:
+    """An offer as pricing reads it: plain values and id sets, no queries."""
+
+    id: int
+    name: str
+    kind: str
+    value: Decimal
+    buy_quantity: int
+    get_quantity: int
+    scope: str
+    category_ids: frozenset[int]
+    product_ids: frozenset[int]
+    pet_types: frozenset[str]
+    min_subtotal: Decimal | None
+    countries: frozenset[str]
+    regions: frozenset[str]
+    region_sets: frozenset[str]
+    area: str
+    segment_id: int | None
+    signed_in_only: bool
+    first_order_only: bool
+    starts_at: Any
+    ends_at: Any
+    priority: int
+    exclusive: bool
+    code: str
+    store_only: bool
+    usage_limit: int | None
+    per_customer_limit: int | None
+    times_used: int
+
+    def live(self, at) -> bool:
+        if self.starts_at is not None and self.starts_at > at:
+            return False
+        if self.ends_at is not None and self.ends_at <= at:
+            return False
+        return self.usage_limit is None or self.times_used < self.usage_limit
+
+    def covers(self, product) -> bool:
+        if self.scope == OfferScope.BASKET:
+            return True
+        if self.scope == OfferScope.PRODUCTS:
+            return product.pk in self.product_ids
+        if self.scope == OfferScope.CATEGORIES:
+            category = product.category
+            return category.pk in self.category_ids or category.parent_id in self.category_ids
+        return product.pet_type in self.pet_types
+
+
+def offer_reasons(offer: CompiledOffer, visitor: Visitor) -> list[str] | None:
+    """Why the offer is for this visitor (facts in plain words), or None if it is not."""
+    reasons = []
+    if offer.countries:
+        if visitor.country not in offer.countries:
+            return None
+        reasons.append(
+            _("you are in %(place)s") % {"place": fact_display("country", visitor.country)}
+        )
+    if offer.regions:
+        if visitor.region not in offer.regions:
+            return None
+        reasons.append(
+            _("you are in %(place)s") % {"place": fact_display("region", visitor.region)}
+        )
+    if offer.region_sets:
+        inside = offer.region_sets & set(visitor.get("region_sets", ()))
+        if not inside:
+            return None
+        reasons.append(
+            _("you are in %(area)s") % {"area": fact_display("region_sets", tuple(sorted(inside)))}
+        )
+    if offer.area:
+        if visitor.get("area") != offer.area:
+            return None
+        reasons.append(
+            _("your area is rural") if offer.area == Area.RURAL else _("your area is urban")
+        )
+    if offer.segment_id is not None:
+        segment = content().segments.get(offer.segment_id)
+        matched = segment_result(segment, visitor) if segment is not None else None
+        if matched is None:
+            return None
+        reasons.extend(str(reason) for reason in matched)
+    if offer.signed_in_only:
+        if not visitor.get("signed_in"):
+            return None
+        reasons.append(_("you are signed in"))
+    if offer.first_order_only:
+        if visitor.get("has_ordered"):
+            return None
+        reasons.append(_("this is your first order"))
+    return reasons

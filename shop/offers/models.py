@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from personalization.models import RegionSet, Segment
+from shop.catalog.models import Category, Product
+
+
+class OfferKind(models.TextChoices):
+    PERCENT = "percent", _("Percent off")
+    FIXED = "fixed", _("Amount off")
+    FREE_SHIPPING = "free_shipping", _("Free shipping")
+    BUY_X_GET_Y = "buy_x_get_y", _("Buy X, get Y free")
+
+
+class OfferScope(models.TextChoices):
+    BASKET = "basket", _("Whole basket")
+    CATEGORIES = "categories", _("Categories")
+    PRODUCTS = "products", _("Products")
+    PET_TYPES = "pet_types", _("Pet types")
+
+
+class Area(models.TextChoices):
+    ANY = "", _("Anywhere")
+    URBAN = "urban", _("Urban areas")
+    RURAL = "rural", _("Rural areas")
+
+
+class OfferQuerySet(models.QuerySet):
+    def live(self, *, at) -> OfferQuerySet:
+        return self.filter(
+            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
+            is_active=True,
+        )
+
+
+class Offer(models.Model):
+    """A promotion: what it gives, on what, to whom, when, and how often."""
+
+    name = models.CharField(
+        _("name shown to shoppers"),
+        max_length=120,
+        help_text=_("One sentence the shopper understands, e.g. “10% off cat food in Kyushu”."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text=_("Percent (10 = 10%) or amount in yen; not used for free shipping."),
+    )
+    buy_quantity = models.PositiveSmallIntegerField(_("buy"), default=0)
+    get_quantity = models.PositiveSmallIntegerField(_("get free"), default=0)
+    # What it applies to
+    scope = models.CharField(
+        _("applies to"), max_length=20, choices=OfferScope.choices, default=OfferScope.BASKET
+    )
+    categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True)
+    products = models.ManyToManyField(Product, verbose_name=_("products"), blank=True)
+    pet_types = models.JSONField(_("pet types"), default=list, blank=True)
+    min_subtotal = models.DecimalField(
+        _("minimum basket"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Who gets it
+    countries = models.JSONField(_("countries"), default=list, blank=True)
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    region_sets = models.ManyToManyField(RegionSet, verbose_name=_("region sets"), blank=True)
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices, blank=True)
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    signed_in_only = models.BooleanField(_("signed-in shoppers only"), default=False)
+    first_order_only = models.BooleanField(_("first order only"), default=False)
+    # When and how often
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=100, help_text=_("Lower numbers are applied first.")
+    )
+    exclusive = models.BooleanField(
+        _("exclusive"), default=False, help_text=_("Never combined with other offers.")
+    )
+    code = models.CharField(
+        _("voucher code"),
+        max_length=30,
+        blank=True,
+        help_text=_("Leave empty to apply automatically."),
+    )
+    store_only = models.BooleanField(
+        _("store code"),
+        default=False,
+        help_text=_("A code shown at a store, e.g. “Show KOBE10 at our Kobe store”."),
+    )
+    store = models.ForeignKey(
+        "stores.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
+    per_customer_limit = models.PositiveIntegerField(_("uses per customer"), null=True, blank=True)
+    times_used = models.PositiveIntegerField(_("used"), default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("priority", "id")
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="offer_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        self.code = self.code.strip().upper()
+        if self.kind == OfferKind.PERCENT and not 0 < self.value <= 100:
+            errors["value"] = _("A percentage is between 1 and 100.")
+        if self.kind == OfferKind.FIXED and self.value <= 0:
+            errors["value"] = _("Give the amount taken off.")
+        if self.kind == OfferKind.BUY_X_GET_Y and not (self.buy_quantity and self.get_quantity):
+            errors["buy_quantity"] = _("Say how many to buy and how many are free.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must come after the start.")
+        if self.store_only and not (self.code and self.store_id):
+            errors["store"] = _("A store code needs a code and its store.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status(self, at) -> str:
+        if not self.is_active:
+            return "inactive"
+        if self.starts_at and self.starts_at > at:
+            return "scheduled"
+        if self.ends_at and self.ends_at <= at:
+            return "expired"
+        if self.usage_limit is not None and self.times_used >= self.usage_limit:
+            return "used up"
+        return "live"
+
+
+class OrderDiscount(models.Model):
+    """A discount an order got, kept as it was even if the offer changes later."""
+
+    order = models.ForeignKey(
+        "orders.Order", verbose_name=_("order"), on_delete=models.CASCADE, related_name="discounts"
+    )
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), null=True, on_delete=models.SET_NULL, related_name="uses"
+    )
+    sentence = models.CharField(_("discount"), max_length=300)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    free_shipping = models.BooleanField(_("free shipping"), default=False)
+    customer_email = models.EmailField(_("customer e-mail"))
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("order discount")
+        verbose_name_plural = _("order discounts")
+        indexes = [models.Index(fields=["offer", "customer_email"])]
+
+    def __str__(self) -> str:
+        return self.sentence
