@@ -44,7 +44,7 @@ def offers_load() -> tuple[CompiledOffer, ...]:
             segment_id=o.segment_id, signed_in_only=o.signed_in_only,
             first_order_only=o.first_order_only, starts_at=o.starts_at, ends_at=o.ends_at,
             priority=o.priority, exclusive=o.exclusive, code=o.code.strip().upper(),
-            store_only=o.store_only, usage_limit=o.usage_limit,
+            store_only=o.store_only, store_id=o.store_id, usage_limit=o.usage_limit,
             per_customer_limit=o.per_customer_limit, times_used=o.times_used,
         )
         for o in offers

@@ -43,6 +43,7 @@ class CompiledOffer:
     exclusive: bool
     code: str
     store_only: bool
+    store_id: int | None
     usage_limit: int | None
     per_customer_limit: int | None
     times_used: int
@@ -55,14 +56,16 @@ class CompiledOffer:
         return self.usage_limit is None or self.times_used < self.usage_limit
 
     def covers(self, product) -> bool:
-        if self.scope == OfferScope.BASKET:
-            return True
+        """Whether a product gets the offer: in its scope, and for its pet types if any are
+        named ("cat food" is the Food category for cats)."""
+        if self.pet_types and product.pet_type not in self.pet_types:
+            return False
         if self.scope == OfferScope.PRODUCTS:
             return product.pk in self.product_ids
         if self.scope == OfferScope.CATEGORIES:
             category = product.category
             return category.pk in self.category_ids or category.parent_id in self.category_ids
-        return product.pet_type in self.pet_types
+        return True  # the whole basket, or every product of the named pet types
 
 
 def offer_reasons(offer: CompiledOffer, visitor: Visitor) -> list[str] | None:

@@ -66,7 +66,12 @@ class Offer(models.Model):
     )
     categories = models.ManyToManyField(Category, verbose_name=_("categories"), blank=True)
     products = models.ManyToManyField(Product, verbose_name=_("products"), blank=True)
-    pet_types = models.JSONField(_("pet types"), default=list, blank=True)
+    pet_types = models.JSONField(
+        _("pet types"),
+        default=list,
+        blank=True,
+        help_text=_("Only products for these pets (with any scope). Empty: all pets."),
+    )
     min_subtotal = models.DecimalField(
         _("minimum basket"), max_digits=12, decimal_places=2, null=True, blank=True
     )

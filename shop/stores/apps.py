@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class StoresConfig(AppConfig):
     name = "shop.stores"
     verbose_name = _("Stores")
+
+    def ready(self) -> None:
+        from . import nearby  # noqa: F401  (connects the cache invalidation)

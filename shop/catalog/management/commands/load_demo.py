@@ -12,6 +12,7 @@ duplicates and never replace pictures uploaded by hand.
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass
 from datetime import time as clock
@@ -27,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.text import slugify
 
 from personalization.models import Condition, RegionSet, Segment, Slot, Variant
@@ -34,6 +36,7 @@ from personalization.services import variant_renditions_update
 from shop.catalog.demo_images import banner_picture, detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
 from shop.catalog.services import image_renditions_update
+from shop.offers.models import Offer
 from shop.stores.models import Store
 
 M = TypeVar("M", bound=models.Model)
@@ -734,6 +737,82 @@ VARIANTS = (
 
 
 @dataclass(frozen=True)
+class DemoOffer:
+    name: str
+    kind: str
+    value: int = 0
+    scope: str = "basket"
+    categories: tuple[str, ...] = ()
+    pet_types: tuple[str, ...] = ()
+    min_subtotal: int | None = None
+    regions: tuple[str, ...] = ()
+    region_sets: tuple[str, ...] = ()
+    code: str = ""
+    store: str = ""
+    usage_limit: int | None = None
+    per_customer_limit: int | None = None
+    first_order_only: bool = False
+    buy_quantity: int = 0
+    get_quantity: int = 0
+    ends_month_day: tuple[int, int] | None = None
+    priority: int = 100
+
+
+OFFERS = (
+    DemoOffer(
+        "10% off cat food in Kyushu & Okinawa",
+        "percent",
+        10,
+        "categories",
+        ("food",),
+        ("cat",),
+        region_sets=("kyushu-okinawa",),
+        ends_month_day=(3, 31),
+        priority=10,
+    ),
+    DemoOffer(
+        "Free shipping to rural Japan over ¥3,000",
+        "free_shipping",
+        min_subtotal=3000,
+        region_sets=("rural-japan",),
+        priority=20,
+    ),
+    DemoOffer(
+        "15% off winter warmth in Hokkaido",
+        "percent",
+        15,
+        "categories",
+        ("winter-warmth",),
+        regions=("JP-01",),
+        priority=30,
+    ),
+    DemoOffer(
+        "Treats: buy 2, get 1 free",
+        "buy_x_get_y",
+        scope="categories",
+        categories=("treats",),
+        buy_quantity=2,
+        get_quantity=1,
+        priority=40,
+    ),
+    DemoOffer(
+        "10% off at our Kobe store", "percent", 10, code="KOBE10", store="sannomiya", priority=50
+    ),
+    DemoOffer(
+        "¥500 off your first order",
+        "fixed",
+        500,
+        min_subtotal=2000,
+        code="WELCOME500",
+        first_order_only=True,
+        usage_limit=500,
+        per_customer_limit=1,
+        priority=60,
+    ),
+)
+
+
+@dataclass(frozen=True)
 class DemoUser:
     email: str
     password: str  # only ever used when settings.DEBUG is on
@@ -832,6 +911,7 @@ class Command(BaseCommand):
             self.load_stores(tally)
             self.load_region_sets(tally)
             self.load_content(tally)
+            self.load_offers(tally)
             notes = self.load_users(tally)
         pictures = None if no_images else self.load_pictures()
 
@@ -975,6 +1055,36 @@ class Command(BaseCommand):
                 variant.alt_text = picture.alt_text
                 variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
                 variant_renditions_update(variant_id=variant.pk)
+
+    def load_offers(self, tally: Tally) -> None:
+        """Regional offers: a discount for one region's cat food, rural free shipping, a
+        Hokkaido winter discount, a buy-2-get-1, a store code and a first-order voucher."""
+        now = timezone.localtime()
+        for demo in OFFERS:
+            ends_at = None
+            if demo.ends_month_day:
+                month, day = demo.ends_month_day
+                year = now.year if (now.month, now.day) < (month, day) else now.year + 1
+                ends_at = timezone.make_aware(datetime.datetime(year, month, day, 23, 59))
+            offer, outcome = upsert(
+                Offer,
+                {"name": demo.name},
+                {
+                    "kind": demo.kind, "value": Decimal(demo.value), "scope": demo.scope,
+                    "pet_types": list(demo.pet_types),
+                    "min_subtotal": _yen(demo.min_subtotal), "regions": list(demo.regions),
+                    "code": demo.code, "store_only": bool(demo.store),
+                    "store": Store.objects.get(slug=demo.store) if demo.store else None,
+                    "usage_limit": demo.usage_limit,
+                    "per_customer_limit": demo.per_customer_limit,
+                    "first_order_only": demo.first_order_only,
+                    "buy_quantity": demo.buy_quantity, "get_quantity": demo.get_quantity,
+                    "ends_at": ends_at, "priority": demo.priority, "is_active": True,
+                },
+            )  # fmt: skip
+            offer.categories.set(Category.objects.filter(slug__in=demo.categories))
+            offer.region_sets.set(RegionSet.objects.filter(slug__in=demo.region_sets))
+            tally.add("Offers", outcome)
 
     def load_users(self, tally: Tally) -> list[str]:
         """Staff accounts; returns what to tell the operator about their passwords."""

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from personalization.forms import place_choices
+from personalization.regions import COUNTRIES, iso_countries, region_choices
+from personalization.visitor import resolve_visitor
+from shop.catalog.models import PetType, Product
+from shop.money import money_format
+
+from .applicator import basket_price
+from .models import Offer, OrderDiscount
+
+
+class OfferForm(forms.ModelForm):
+    """Countries and regions from pickers, pet types as boxes to tick: no JSON to type."""
+
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"), required=False, help_text=_("Empty: every country.")
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every region."),
+    )
+    pet_types = forms.MultipleChoiceField(
+        label=_("Pet types"),
+        required=False,
+        choices=PetType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Offer
+        exclude = ("times_used",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ours = [(code, country.name) for code, country in COUNTRIES.items()]
+        others = sorted((c, n) for c, n in iso_countries().items() if c not in COUNTRIES)
+        self.fields["countries"].choices = [
+            (_("Countries we deliver to"), ours),
+            (_("Other countries"), others),
+        ]
+        self.fields["regions"].choices = region_choices()
+
+
+class OfferStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("live")), ("scheduled", _("scheduled")), ("expired", _("expired"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.live(at=now)
+        if self.value() == "scheduled":
+            return queryset.filter(is_active=True, starts_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(is_active=True, ends_at__lte=now)
+        return queryset
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    form = OfferForm
+    list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
+    list_filter = (OfferStateFilter, "kind", "scope", "exclusive", "area")
+    search_fields = ("name", "code")
+    filter_horizontal = ("categories", "products", "region_sets")
+    autocomplete_fields = ()
+    readonly_fields = ("times_used",)
+    change_list_template = "admin/offers/offer/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "value", "buy_quantity", "get_quantity",
+                           "is_active")}),
+        (_("Applies to"), {"fields": ("scope", "categories", "products", "pet_types",
+                                      "min_subtotal")}),
+        (_("Who gets it"), {"fields": ("countries", "regions", "region_sets", "area", "segment",
+                                       "signed_in_only", "first_order_only")}),
+        (_("When and how often"), {
+            "fields": ("starts_at", "ends_at", "priority", "exclusive", "code", "store_only",
+                       "store", "usage_limit", "per_customer_limit", "times_used"),
+            "description": _("Times are in %(zone)s.")
+            % {"zone": timezone.get_default_timezone_name()},
+        }),
+    )  # fmt: skip
+
+    @admin.display(description=_("state"))
+    def state(self, offer: Offer) -> str:
+        labels = {"live": _("live"), "scheduled": _("scheduled"), "expired": _("expired"),
+                  "inactive": _("switched off"), "used up": _("used up")}  # fmt: skip
+        return str(labels[offer.status(timezone.now())])
+
+    @admin.display(description=_("uses"), ordering="times_used")
+    def uses(self, offer: Offer) -> str:
+        if offer.usage_limit is None:
+            return str(offer.times_used)
+        return f"{offer.times_used} / {offer.usage_limit}"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.price_preview)
+        return [path("preview/", preview, name="offers_offer_preview"), *super().get_urls()]
+
+    def price_preview(self, request):
+        """What a shopper from a chosen place would pay for a sample basket."""
+        form = PricePreviewForm(request.GET or None)
+        results = []
+        if form.is_valid():
+            for place in form.cleaned_data["places"]:
+                country = place.split("-")[0]
+                visitor = resolve_visitor(
+                    overrides={"country": country, "region": place if "-" in place else None}
+                )
+                price = basket_price(
+                    lines=form.lines(), visitor=visitor, codes=form.cleaned_data["codes"]
+                )
+                results.append({"place": dict(_flat(place_choices())).get(place, place),
+                                 "price": price, "total": money_format(price.total)})  # fmt: skip
+        context = {**self.admin_site.each_context(request), "form": form, "results": results,
+                   "title": _("Prices as shoppers from different places see them"),
+                   "opts": self.model._meta}  # fmt: skip
+        return TemplateResponse(request, "admin/offers/price_preview.html", context)
+
+
+def _flat(choices):
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            yield from label
+        else:
+            yield value, label
+
+
+class PricePreviewForm(forms.Form):
+    places = forms.MultipleChoiceField(label=_("Shoppers from"))
+    codes = forms.CharField(label=_("Voucher codes"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["places"].choices = [c for c in place_choices() if c[0]]
+        products = Product.objects.active().order_by("name")
+        for index in range(4):
+            self.fields[f"product_{index}"] = forms.ModelChoiceField(
+                queryset=products, required=False, label=_("Product")
+            )
+            self.fields[f"quantity_{index}"] = forms.IntegerField(
+                min_value=1, max_value=99, initial=1, required=False, label=_("Quantity")
+            )
+
+    def clean_codes(self) -> list[str]:
+        return [code for code in self.cleaned_data["codes"].replace(",", " ").split() if code]
+
+    def lines(self) -> list:
+        data = self.cleaned_data
+        return [
+            (data[f"product_{i}"], data.get(f"quantity_{i}") or 1)
+            for i in range(4)
+            if data.get(f"product_{i}")
+        ]
+
+
+@admin.register(OrderDiscount)
+class OrderDiscountAdmin(admin.ModelAdmin):
+    list_display = ("sentence", "code", "amount", "order", "customer_email")
+    list_filter = ("offer",)
+    search_fields = ("code", "customer_email", "order__number")
+    readonly_fields = [f.name for f in OrderDiscount._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

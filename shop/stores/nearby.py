@@ -1,0 +1,61 @@
+"""The store nearest a visitor, from their coordinates or else their region."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from personalization.snapshot import snapshot, snapshot_bump
+from personalization.visitor import Visitor
+
+from .models import Store
+
+# Farther than this, a store is no use for popping in: the visitor sees the online offer.
+NEAR_KM = 30
+
+
+@dataclass(frozen=True)
+class NearbyStore:
+    store: Store
+    distance_km: float | None  # None when only the region is known
+
+
+def stores_cached() -> tuple[Store, ...]:
+    return snapshot("stores", lambda: tuple(Store.objects.filter(is_active=True)))
+
+
+@receiver([post_save, post_delete], sender=Store, dispatch_uid="stores_changed")
+def _stores_changed(sender, **kwargs) -> None:
+    snapshot_bump("stores")
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def store_near(visitor: Visitor) -> NearbyStore | None:
+    """The nearest store within reach, or None for visitors far from every store or rural."""
+    if visitor.get("area") == "rural":
+        return None
+    stores = stores_cached()
+    latitude, longitude = visitor.get("latitude"), visitor.get("longitude")
+    if latitude is not None and longitude is not None:
+        measured = [
+            (distance_km(latitude, longitude, float(s.latitude), float(s.longitude)), s)
+            for s in stores
+        ]
+        if measured:
+            km, store = min(measured, key=lambda pair: pair[0])
+            if km <= NEAR_KM:
+                return NearbyStore(store, km)
+        return None
+    region = visitor.region
+    same_region = [s for s in stores if region and s.region == region]
+    return NearbyStore(same_region[0], None) if same_region else None
