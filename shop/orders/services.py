@@ -82,6 +82,7 @@ def order_event_email_send(*, event_id: int) -> bool:
                 "order": order,
                 "event": event,
                 "lines": list(order.lines.all()),
+                "discounts": list(order.discounts.all()),
                 "site_url": settings.SHOP_SITE_URL,
             }
             subject = render_to_string("orders/email/subject.txt", context).strip()

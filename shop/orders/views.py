@@ -10,7 +10,9 @@ from .models import TIMELINE, Order, OrderStatus
 
 
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
-    order = get_object_or_404(Order.objects.prefetch_related("lines", "events"), number=number)
+    order = get_object_or_404(
+        Order.objects.prefetch_related("lines", "events", "discounts"), number=number
+    )
     if not order_visible(request, order):
         # Not 403: an order number alone must not confirm that the order exists.
         raise Http404
