@@ -175,3 +175,8 @@ def region_valid(code: str) -> bool:
 
 def time_zone_for(country: str, region: str = "") -> str | None:
     return REGION_TIME_ZONES.get(region) or country_main_zones().get(country)
+
+
+def place_name(code: str) -> str:
+    """A region (JP-01) or country (JP) code in words."""
+    return region_name(code) if "-" in code else country_name(code)

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-order-emails": {
         "task": "shop.orders.tasks.send_pending_order_emails",
         "schedule": 300.0,
+    },
+    "rebuild-regional-popularity": {
+        "task": "shop.catalog.tasks.rebuild_popularity",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

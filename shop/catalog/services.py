@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import datetime
 import logging
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from personalization.images import renditions_make
 
-from .models import ProductImage
+from .models import Product, ProductImage, RegionalPopularity
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +40,55 @@ def image_renditions_queue(*, image: ProductImage) -> None:
             logger.warning("Could not queue renditions for image %s", image.pk, exc_info=True)
 
     transaction.on_commit(queue)
+
+
+def popularity_rebuild(*, since: datetime.datetime | None = None) -> int:
+    """Aggregate units sold by region, country and the whole shop per calendar month.
+
+    Reads order lines of the last year (cancelled orders excluded) in the shop's time zone.
+    Returns the number of rows written.
+    """
+    from shop.orders.models import OrderLine, OrderStatus
+
+    since = since or timezone.now() - datetime.timedelta(days=365)
+    totals: dict[tuple[str, int, int], int] = defaultdict(int)
+    lines = (
+        OrderLine.objects.filter(order__created_at__gte=since, product__isnull=False)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .annotate(month=ExtractMonth("order__created_at"))
+        .values("order__region", "order__country", "month", "product_id")
+        .annotate(units=Sum("quantity"))
+    )
+    for row in lines:
+        for region in (row["order__region"], row["order__country"], ""):
+            totals[(region, row["month"], row["product_id"])] += row["units"]
+    with transaction.atomic():
+        RegionalPopularity.objects.all().delete()
+        RegionalPopularity.objects.bulk_create(
+            RegionalPopularity(region=region, month=month, product_id=product, units=units)
+            for (region, month, product), units in totals.items()
+        )
+    return len(totals)
+
+
+# Fewer popular products than this in a region means too little data: use the wider area.
+POPULAR_MINIMUM = 4
+
+
+def popular_for(*, region: str, country: str, month: int, limit: int = 8) -> tuple[str, list]:
+    """The most sold active products around this month, for the narrowest area with enough
+    data: the region, else the country, else the whole shop. Returns (area, products)."""
+    months = {(month - 2) % 12 + 1, month, month % 12 + 1}
+    for area in dict.fromkeys([*(a for a in (region, country) if a), ""]):
+        ids = list(
+            RegionalPopularity.objects.filter(region=area, month__in=months)
+            .filter(product__is_active=True, product__stock__gt=0)
+            .values("product_id")
+            .annotate(total=Sum("units"))
+            .order_by("-total", "product_id")
+            .values_list("product_id", flat=True)[:limit]
+        )
+        if len(ids) >= POPULAR_MINIMUM or area == "":
+            products = Product.objects.for_listing().in_bulk(ids)
+            return area, [products[pk] for pk in ids if pk in products]
+    return "", []

@@ -5,8 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from personalization.regions import place_name
+
 from .forms import ProductFilterForm
 from .models import Category, Product, Season
+from .services import popular_for
 
 PAGE_SIZE = 24
 
@@ -19,13 +22,20 @@ def current_season() -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    season = current_season()
+    visitor = request.visitor
+    local_date = visitor.get("local_date") or timezone.localdate()
+    area, popular = popular_for(
+        region=visitor.region, country=visitor.country, month=local_date.month
+    )
+    season = visitor.get("season") or current_season()
     products = Product.objects.active().for_listing()
     return render(
         request,
         "catalog/home.html",
         {
             "season": Season(season),
+            "popular": popular,
+            "popular_area": place_name(area) if area else "",
             "seasonal": products.filter(season=season).in_stock()[:8],
             "newest": products.in_stock().order_by("-created_at")[:8],
             "categories": Category.objects.filter(parent=None),

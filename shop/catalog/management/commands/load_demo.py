@@ -13,6 +13,7 @@ duplicates and never replace pictures uploaded by hand.
 from __future__ import annotations
 
 import datetime
+import random
 import time
 from dataclasses import dataclass
 from datetime import time as clock
@@ -35,8 +36,9 @@ from personalization.models import Condition, RegionSet, Segment, Slot, Variant
 from personalization.services import variant_renditions_update
 from shop.catalog.demo_images import banner_picture, detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
-from shop.catalog.services import image_renditions_update
+from shop.catalog.services import image_renditions_update, popularity_rebuild
 from shop.offers.models import Offer
+from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from shop.stores.models import Store
 
 M = TypeVar("M", bound=models.Model)
@@ -912,6 +914,7 @@ class Command(BaseCommand):
             self.load_region_sets(tally)
             self.load_content(tally)
             self.load_offers(tally)
+            self.load_orders(tally)
             notes = self.load_users(tally)
         pictures = None if no_images else self.load_pictures()
 
@@ -1085,6 +1088,60 @@ class Command(BaseCommand):
             offer.categories.set(Category.objects.filter(slug__in=demo.categories))
             offer.region_sets.set(RegionSet.objects.filter(slug__in=demo.region_sets))
             tally.add("Offers", outcome)
+
+    def load_orders(self, tally: Tally) -> None:
+        """Past orders that make Hokkaido and Okinawa differ, then the popularity they give.
+
+        Hokkaido buys winter warmth in its winter, Okinawa cooling in its summer, Tokyo a bit
+        of everything: "Popular in your region this season" then has something true to say.
+        """
+        if Order.objects.filter(idempotency_key__startswith="demo-").exists():
+            tally.add("Demo orders", "unchanged")
+            return
+        rng = random.Random(2026)
+        today = timezone.localdate()
+        plans = (
+            ("JP-01", "Sapporo", "060-0001", (12, 1, 2), "winter-warmth", 30),
+            ("JP-01", "Sapporo", "060-0001", (6, 7, 8), "summer-cooling", 4),
+            ("JP-47", "Naha", "900-0001", (6, 7, 8), "summer-cooling", 30),
+            ("JP-47", "Naha", "900-0001", (9, 10, 11), "rainy-season", 8),
+            ("JP-13", "Chiyoda", "100-0001", tuple(range(1, 13)), "food", 30),
+        )
+        number = 0
+        for region, city, postal_code, months, category_slug, count in plans:
+            products = list(
+                Product.objects.filter(category__slug=category_slug)
+                | Product.objects.filter(category__parent__slug=category_slug)
+            )
+            for _ in range(count):
+                number += 1
+                month = rng.choice(months)
+                year = today.year if month <= today.month else today.year - 1
+                placed = timezone.make_aware(
+                    datetime.datetime(year, month, rng.randint(1, 28), rng.randint(8, 21))
+                )
+                product = rng.choice(products)
+                quantity = rng.randint(1, 3)
+                order = Order.objects.create(
+                    email=f"demo{number}@example.com", name="Demo Shopper", country="JP",
+                    region=region, postal_code=postal_code, city=city, address="1-1",
+                    shipping_method="standard", shipping_price=Decimal(0),
+                    subtotal=product.price * quantity, total=product.price * quantity,
+                    currency="JPY", status=OrderStatus.DELIVERED, idempotency_key=f"demo-{number}",
+                )  # fmt: skip
+                OrderLine.objects.create(
+                    order=order, product=product, product_name=product.name,
+                    unit_price=product.price, quantity=quantity, total=product.price * quantity,
+                )  # fmt: skip
+                # No e-mails for history: the events are marked as sent.
+                OrderEvent.objects.bulk_create(
+                    OrderEvent(order=order, status=status, emailed_at=placed)
+                    for status in (OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.DELIVERED)
+                )
+                Order.objects.filter(pk=order.pk).update(created_at=placed)
+                OrderEvent.objects.filter(order=order).update(created_at=placed)
+        tally.add("Demo orders", "created")
+        popularity_rebuild()
 
     def load_users(self, tally: Tally) -> list[str]:
         """Staff accounts; returns what to tell the operator about their passwords."""
