@@ -47,6 +47,7 @@ bench: install messages
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/visitor.py
 	$(BIN)/python bench/slots.py
+	$(BIN)/python bench/pricing.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

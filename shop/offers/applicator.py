@@ -28,11 +28,38 @@ from .results import Discount, PricedLine, PriceResult
 SNAPSHOT = "offers"
 
 
-def offers_load() -> tuple[CompiledOffer, ...]:
+@dataclass(frozen=True)
+class OfferCatalog:
+    """Every active offer, and an index from where an offer is for to the offers, so that a
+    visitor is checked against the few offers of their region, not against all of them."""
+
+    offers: tuple[CompiledOffer, ...]
+    index: dict[str, tuple[CompiledOffer, ...]]
+    by_code: dict[str, CompiledOffer]
+
+    def candidates(self, visitor: Visitor) -> list[CompiledOffer]:
+        keys = ["*", f"country:{visitor.country}", f"region:{visitor.region}"]
+        keys += [f"set:{slug}" for slug in visitor.get("region_sets", ())]
+        found = {offer.id: offer for key in keys for offer in self.index.get(key, ())}
+        return sorted(found.values(), key=lambda offer: (offer.priority, offer.id))
+
+
+def _index_keys(offer: CompiledOffer) -> list[str]:
+    # The narrowest targeting is enough: the offer's other conditions are checked anyway.
+    if offer.regions:
+        return [f"region:{code}" for code in offer.regions]
+    if offer.region_sets:
+        return [f"set:{slug}" for slug in offer.region_sets]
+    if offer.countries:
+        return [f"country:{code}" for code in offer.countries]
+    return ["*"]
+
+
+def offers_load() -> OfferCatalog:
     offers = Offer.objects.filter(is_active=True).prefetch_related(
         "categories", "products", "region_sets"
     )
-    return tuple(
+    compiled = tuple(
         CompiledOffer(
             id=o.pk, name=o.name, kind=o.kind, value=o.value, buy_quantity=o.buy_quantity,
             get_quantity=o.get_quantity, scope=o.scope,
@@ -49,9 +76,18 @@ def offers_load() -> tuple[CompiledOffer, ...]:
         )
         for o in offers
     )  # fmt: skip
+    index: dict[str, list[CompiledOffer]] = {}
+    for offer in compiled:
+        for key in _index_keys(offer):
+            index.setdefault(key, []).append(offer)
+    return OfferCatalog(
+        compiled,
+        {key: tuple(found) for key, found in index.items()},
+        {offer.code: offer for offer in compiled if offer.code},
+    )
 
 
-def offers_cached() -> tuple[CompiledOffer, ...]:
+def offers_cached() -> OfferCatalog:
     return snapshot(SNAPSHOT, offers_load)
 
 
@@ -84,7 +120,7 @@ def offers_for_visitor(visitor: Visitor) -> list[VisitorOffer]:
     memo = visitor.memo
     if "offers" not in memo:
         found = []
-        for offer in sorted(offers_cached(), key=lambda o: (o.priority, o.id)):
+        for offer in offers_cached().candidates(visitor):
             if not offer.live(visitor.now):
                 continue
             reasons = offer_reasons(offer, visitor)
@@ -141,7 +177,7 @@ def basket_price(
     entered = {code_normalize(code) for code in codes if code.strip()}
     qualifying = {vo.offer.id: vo for vo in offers_for_visitor(visitor)} if visitor else {}
     problems: dict[str, str] = {}
-    by_code = {offer.code: offer for offer in offers_cached() if offer.code}
+    by_code = offers_cached().by_code
     for code in entered:
         offer = by_code.get(code)
         if offer is None:

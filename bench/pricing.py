@@ -1,0 +1,89 @@
+"""Benchmark: pricing a 20-line basket with 10, 100 and 1000 active offers, and the SQL
+queries of the basket page, which must not grow with the number of offers.
+
+Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+os.environ.setdefault("DEBUG", "1")
+workdir = tempfile.mkdtemp(prefix="storefront-bench-")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from personalization.visitor import resolve_visitor  # noqa: E402
+from shop.catalog.models import Category, Product  # noqa: E402
+from shop.offers.applicator import basket_price, offers_changed  # noqa: E402
+from shop.offers.models import Offer  # noqa: E402
+
+ROUNDS = 500
+
+
+def grow(total: int, categories: list[Category]) -> None:
+    have = Offer.objects.count()
+    for n in range(have, total):
+        offer = Offer.objects.create(
+            name=f"Bench offer {n}",
+            kind="percent",
+            value=Decimal(5),
+            scope="categories",
+            countries=["JP"],
+            regions=[f"JP-{n % 47 + 1:02d}"],
+            priority=n,
+        )
+        offer.categories.set([categories[n % len(categories)]])
+    offers_changed()
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", "--no-images", stdout=quiet)
+    Offer.objects.all().delete()
+    categories = list(Category.objects.exclude(parent=None))
+    lines = [(product, 1) for product in Product.objects.select_related("category")[:20]]
+    visitor = resolve_visitor(overrides={"country": "JP", "region": "JP-13"})
+
+    client = Client(HTTP_HOST="localhost")
+    client.post("/basket/add/", {"product": lines[0][0].pk, "quantity": 1})
+    for product, _quantity in lines[1:]:
+        client.post("/basket/add/", {"product": product.pk, "quantity": 1})
+
+    print(f"{'offers':>7}  {'median ms':>9} {'p95 ms':>7}  {'basket page queries':>19}")
+    for total in (10, 100, 1000):
+        grow(total, categories)
+        basket_price(lines=lines, visitor=visitor)  # warm the snapshot
+        timings = []
+        for _ in range(ROUNDS):
+            fresh = resolve_visitor(overrides={"country": "JP", "region": "JP-13"})
+            start = time.perf_counter()
+            basket_price(lines=lines, visitor=fresh)
+            timings.append(time.perf_counter() - start)
+        client.get("/basket/")
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/basket/")
+        median = statistics.median(timings) * 1000
+        p95 = statistics.quantiles(timings, n=20)[18] * 1000
+        print(f"{total:>7}  {median:>9.3f} {p95:>7.3f}  {len(queries):>19}")
+
+
+if __name__ == "__main__":
+    main()
