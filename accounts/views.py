@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,4 +18,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     orders = request.user.orders.all()[:5]
-    return render(request, "accounts/profile.html", {"form": form, "orders": orders})
+    vouchers = request.user.personal_offers.filter(is_active=True).exclude(
+        times_used__gte=models.F("usage_limit")
+    )
+    answers = request.user.profile_answers.all()
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "orders": orders, "vouchers": vouchers, "answers": answers},
+    )

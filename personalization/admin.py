@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ConditionForm
-from .models import Condition, RegionSet, Segment, Slot, Variant
+from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .regions import COUNTRIES, iso_countries, region_choices
 from .services import variant_renditions_queue
 
@@ -209,3 +209,56 @@ class VariantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if "image" in form.changed_data and obj.image:
             variant_renditions_queue(variant=obj)
+
+
+class QuestionForm(forms.ModelForm):
+    """Choices typed one per line: value | English | 日本語 (the Japanese is optional)."""
+
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea({"rows": 5}),
+        help_text=_("One per line: value | English | 日本語, e.g. cat | Cat | 猫"),
+    )
+
+    class Meta:
+        model = Question
+        fields = ("key", "prompt", "prompt_ja", "kind", "position", "segment", "prerequisite",
+                  "prerequisite_value", "is_active")  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["choices_text"] = "\n".join(
+            " | ".join(filter(None, (c["value"], c["label"], c.get("label_ja", ""))))
+            for c in self.instance.choices
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        choices = []
+        for number, line in enumerate(data.get("choices_text", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) < 2 or not re.fullmatch(r"[a-z0-9_]{1,30}", parts[0]) or not parts[1]:
+                self.add_error(
+                    "choices_text",
+                    _("Line %(n)d: write value | English | 日本語 (value in lower case).")
+                    % {"n": number},
+                )
+                continue
+            choices.append({"value": parts[0], "label": parts[1],
+                            "label_ja": parts[2] if len(parts) > 2 else ""})  # fmt: skip
+        if data.get("kind") in ("single", "multiple") and not choices:
+            self.add_error("choices_text", _("A choice question needs its choices."))
+        self.instance.choices = choices
+        return data
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ("prompt", "key", "kind", "position", "segment", "is_active")
+    list_editable = ("position", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("prompt", "prompt_ja", "key")

@@ -23,6 +23,7 @@ DEFAULTS = {
         "personalization.resolvers.clock.LanguageTimeResolver",
         "personalization.resolvers.history.HistoryResolver",
         "personalization.resolvers.account.AccountResolver",
+        "personalization.resolvers.profile.ProfileResolver",
     ],
     # CIDR ranges of the proxies / CDN edges allowed to tell us the client's address and place.
     "TRUSTED_PROXIES": [],

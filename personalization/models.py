@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -279,3 +281,89 @@ class Variant(models.Model):
         if self.ends_at and self.ends_at <= at:
             return "expired"
         return "live"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    TEXT = "text", _("Short text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+
+
+class Question(models.Model):
+    """One progressive-profiling question ("Dog, cat or another friend?"), asked at most once."""
+
+    key = models.CharField(
+        _("key"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z][a-z0-9_]*$", _("Lower-case letters, digits and _ only."))
+        ],
+        help_text=_("The answer becomes the fact answer.<key>, e.g. answer.pet."),
+    )
+    prompt = models.CharField(_("question"), max_length=150)
+    prompt_ja = models.CharField(_("question in Japanese"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True, editable=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=100)
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("only ask"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Ask only visitors in this segment."),
+    )
+    prerequisite = models.ForeignKey(
+        "self",
+        verbose_name=_("after"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Ask only once this question is answered."),
+    )
+    prerequisite_value = models.CharField(
+        _("with the answer"), max_length=50, blank=True, help_text=_("Empty: any answer.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("position", "id")
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def fact(self) -> str:
+        return f"answer.{self.key}"
+
+    def prompt_in(self, language: str) -> str:
+        return self.prompt_ja if language == "ja" and self.prompt_ja else self.prompt
+
+    def choices_in(self, language: str) -> list[tuple[str, str]]:
+        key = "label_ja" if language == "ja" else "label"
+        return [(c["value"], c.get(key) or c["label"]) for c in self.choices]
+
+
+class Answer(models.Model):
+    """A signed-in shopper's answer. Anonymous visitors' answers live in their session."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_answers"
+    )
+    key = models.SlugField(_("question"))
+    value = models.JSONField(_("answer"))
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        ordering = ("answered_at",)
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

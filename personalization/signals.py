@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Condition, RegionSet, Segment, Slot, Variant
+from .models import Condition, Question, RegionSet, Segment, Slot, Variant
+from .profiling import answers_adopt, questions_changed
 from .slots import content_changed
 from .snapshot import snapshot_bump
 
@@ -25,3 +27,16 @@ def region_sets_changed(sender, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Variant, dispatch_uid="variant_changed")
 def editor_content_changed(sender, **kwargs) -> None:
     transaction.on_commit(content_changed)
+
+
+@receiver(post_save, sender=Question, dispatch_uid="question_saved")
+@receiver(post_delete, sender=Question, dispatch_uid="question_deleted")
+def questions_changed_signal(sender, **kwargs) -> None:
+    transaction.on_commit(questions_changed)
+
+
+@receiver(user_logged_in, dispatch_uid="answers_adopt_on_login")
+def adopt_answers(sender, request, user, **kwargs) -> None:
+    """Answers given before signing in follow the visitor into the account."""
+    if request is not None and hasattr(request, "session"):
+        answers_adopt(request=request, user=user)

@@ -48,6 +48,7 @@ class CompiledSegment:
     name: str
     match: str
     conditions: tuple[tuple[Predicate, str], ...]
+    facts: frozenset[str] = frozenset()
 
     def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
         """The descriptions of the conditions that made the visitor match, or None.
@@ -112,7 +113,8 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
     if not conditions:
         logger.warning("Segment %s (%s) has no conditions and is skipped", segment.pk, segment)
         return None
-    return CompiledSegment(segment.pk, segment.name, segment.match, tuple(conditions))
+    facts = frozenset(condition.fact for condition in segment.conditions.all())
+    return CompiledSegment(segment.pk, segment.name, segment.match, tuple(conditions), facts)
 
 
 def content_load() -> Content:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from .conf import app_settings
 from .consent import consent_for_request, consent_store
 from .facts import fact_display, fact_label
 from .forms import ConditionForm, ConsentForm, PreviewForm, RegionForm
@@ -19,13 +21,27 @@ from .preview import (
     PREVIEW_LINK_HOURS,
     SESSION_KEY,
     preview_from_token,
+    preview_overrides,
     preview_start,
     preview_stop,
     preview_token,
     segment_example_facts,
 )
+from .profiling import (
+    AnswerRefused,
+    answer_delete,
+    answer_store,
+    answers_for,
+    answers_forget,
+    data_erased,
+    profile_export,
+    question_dismiss,
+    questions_cached,
+)
 from .resolvers.location import region_forget, region_store
-from .slots import slot_choose, slot_decisions
+from .slots import content, slot_choose, slot_decisions
+from .templatetags.personalization_tags import profile_card_context
+from .visitor import resolve_visitor
 
 # Facts the /why/ page leaves out: bookkeeping, or too precise to be useful to read.
 HIDDEN_FACTS = {"consent_chosen", "latitude", "longitude"}
@@ -66,11 +82,20 @@ def why(request: HttpRequest) -> HttpResponse:
         for name, fact in visitor
         if name not in HIDDEN_FACTS and (fact.value is not None or name in ALWAYS_SHOWN)
     ]
+    language = visitor.get("language", "en")
+    answered = answers_for(request)
+    answers = [
+        {"question": q, "prompt": q.prompt_in(language), "choices": q.choices_in(language),
+         "value": answered[q.key]["value"]}
+        for q in questions_cached()
+        if q.key in answered
+    ]  # fmt: skip
     return render(
         request,
         "personalization/why.html",
-        {"rows": rows, "visitor": visitor, "decisions": slot_decisions(visitor)},
-    )
+        {"rows": rows, "visitor": visitor, "decisions": slot_decisions(visitor),
+         "answers": answers},
+    )  # fmt: skip
 
 
 def region(request: HttpRequest) -> HttpResponse:
@@ -125,7 +150,9 @@ def _consent_saved(request: HttpRequest, purposes: set[str]) -> HttpResponse:
         messages.success(request, _("Your privacy choice is saved."))
     consent_store(response, purposes=purposes)
     if "personalization" not in purposes:
-        history_forget(response)  # withdrawing consent forgets what was remembered
+        # Withdrawing consent forgets what was remembered: visits and answers.
+        history_forget(response)
+        answers_forget(request=request)
     return response
 
 
@@ -197,3 +224,80 @@ def preview_open(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("/")
     preview_start(request, facts, shared=True)
     return redirect("/")
+
+
+def _profile_answer_response(request: HttpRequest, *, question=None, error: str = "", status=200):
+    """The card after an answer: the next question or a thank-you, and with htmx every slot on
+    the page re-rendered out of band, since the answer may have changed what they show."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_back(request))
+    visitor = resolve_visitor(request=request, overrides=preview_overrides(request))
+    request.visitor = visitor  # facts now include the answer just given
+    return render(
+        request,
+        "personalization/partials/_profile_answered.html",
+        {
+            "card": profile_card_context(request, visitor, failed=question, error=error),
+            "slot_keys": sorted(content().slots),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def profile_answer(request: HttpRequest) -> HttpResponse:
+    """Answer the profile card's question (htmx or a plain form post)."""
+    question = next((q for q in questions_cached() if q.key == request.POST.get("key")), None)
+    if question is None:
+        return _profile_answer_response(
+            request, error=_("That question does not exist (any more)."), status=400
+        )
+    try:
+        answer_store(request=request, question=question, raw=request.POST.getlist("value"))
+    except AnswerRefused as refused:
+        return _profile_answer_response(request, question=question, error=str(refused), status=400)
+    messages.success(request, _("Thank you!"))
+    return _profile_answer_response(request)
+
+
+@require_POST
+def profile_dismiss(request: HttpRequest) -> HttpResponse:
+    """ "Not now" or "Don't ask again"."""
+    key = request.POST.get("key", "")
+    if any(q.key == key for q in questions_cached()):
+        question_dismiss(request=request, key=key, forever=request.POST.get("forever") == "1")
+    return _profile_answer_response(request)
+
+
+@require_POST
+def profile_forget(request: HttpRequest) -> HttpResponse:
+    """Delete one stored answer (from /why/ or the account page)."""
+    answer_delete(request=request, key=request.POST.get("key", ""))
+    messages.success(request, _("The answer was deleted."))
+    return redirect(_back(request, reverse("personalization:why")))
+
+
+def profile_export_view(request: HttpRequest) -> HttpResponse:
+    """Download everything stored about the visitor as a JSON file."""
+    data = profile_export(request=request)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="storefront-my-data.json"'
+    return response
+
+
+def erase(request: HttpRequest) -> HttpResponse:
+    """Erase everything stored about the visitor, after a confirmation."""
+    if request.method != "POST":
+        return render(request, "personalization/erase.html")
+    data_erased.send(sender=None, request=request)
+    answers_forget(request=request)
+    if request.user.is_authenticated:
+        logout(request)  # the account is closed: sign out and start a fresh session
+    response = redirect("personalization:why")
+    history_forget(response)
+    region_forget(response)
+    response.delete_cookie(app_settings.CONSENT_COOKIE, samesite="Lax")
+    messages.success(request, _("Everything we stored about you was erased."))
+    return response

@@ -243,11 +243,14 @@ PERSONALIZATION_RESOLVERS = [
     "personalization.resolvers.clock.LanguageTimeResolver",
     "personalization.resolvers.history.HistoryResolver",
     "personalization.resolvers.account.AccountResolver",
+    "personalization.resolvers.profile.ProfileResolver",
     "shop.orders.resolvers.OrderHistoryResolver",
 ]
 
 # Shop
 SHOP_CURRENCY = "JPY"
+# The thank-you voucher for answering two profile questions (shop.offers.receivers).
+SHOP_PROFILE_REWARD = {"percent": 10, "days": 30}
 SHOP_SUPPORT_HOURS = {
     "opens": "09:00",
     "closes": "18:00",

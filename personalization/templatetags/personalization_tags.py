@@ -22,7 +22,7 @@ def fact(visitor, name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def slot(context, key: str) -> str:
+def slot(context, key: str, oob: bool = False) -> str:
     """{% slot "home-hero" %}: the slot's variant for this visitor, with its "why" link."""
     request = context.get("request")
     visitor = getattr(request, "visitor", None)
@@ -33,6 +33,44 @@ def slot(context, key: str) -> str:
         return ""
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
-        {"decision": decision, "variant": decision.variant, "slot": decision.slot},
+        {"decision": decision, "variant": decision.variant, "slot": decision.slot, "oob": oob},
         request=request,
     )
+
+
+def profile_card_context(request, visitor, *, failed=None, error: str = "") -> dict:
+    """What the profile card shows: a question, a thank-you, or why we cannot ask."""
+    from ..profiling import REWARD_KEY, answers_for, question_next
+
+    language = visitor.get("language", "en")
+    allowed = visitor.allows("personalization")
+    question = failed or (question_next(request=request, visitor=visitor) if allowed else None)
+    answered = bool(answers_for(request)) if allowed else False
+    return {
+        "request": request,
+        "allowed": allowed,
+        "question": question,
+        "prompt": question.prompt_in(language) if question else "",
+        "choices": question.choices_in(language) if question else [],
+        "error": error,
+        "thanks": allowed and answered and question is None,
+        "reward": request.session.get(REWARD_KEY) if hasattr(request, "session") else None,
+        "bot": visitor.is_bot,
+    }
+
+
+@register.inclusion_tag("personalization/partials/_profile_card.html", takes_context=True)
+def profile_card(context) -> dict:
+    """{% profile_card %}: one question at a time, or nothing to ask."""
+    request = context.get("request")
+    visitor = getattr(request, "visitor", None)
+    if visitor is None:
+        return {"card": None}
+    return {"card": profile_card_context(request, visitor)}
+
+
+@register.simple_tag(takes_context=True)
+def visitor_fact(context, name: str):
+    """{% visitor_fact "answer.name" as name %}: a raw fact of this request's visitor."""
+    visitor = getattr(context.get("request"), "visitor", None)
+    return visitor.get(name) if visitor is not None else None

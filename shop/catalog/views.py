@@ -8,7 +8,7 @@ from django.utils import timezone
 from personalization.regions import place_name
 
 from .forms import ProductFilterForm
-from .models import Category, Product, Season
+from .models import Category, PetType, Product, Season
 from .services import popular_for
 
 PAGE_SIZE = 24
@@ -49,6 +49,11 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if category is not None:
         products = products.in_category(category)
     form = ProductFilterForm(request.GET)
+    # Once we know the visitor's pet, listings show its products first-hand: "For your cat".
+    pet = request.visitor.get("answer.pet")
+    for_your_pet = pet in PetType.values and "pet" not in request.GET
+    if for_your_pet:
+        form = ProductFilterForm({**request.GET.dict(), "pet": pet})
     page = Paginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -59,6 +64,7 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": form.active_query_string(),
+            "for_your_pet": PetType(pet) if for_your_pet else None,
         },
     )
 

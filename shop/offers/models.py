@@ -108,6 +108,15 @@ class Offer(models.Model):
     store = models.ForeignKey(
         "stores.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personal voucher of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="personal_offers",
+        help_text=_("A one-time thank-you voucher belongs to one shopper."),
+    )
     usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
     per_customer_limit = models.PositiveIntegerField(_("uses per customer"), null=True, blank=True)
     times_used = models.PositiveIntegerField(_("used"), default=0, editable=False)

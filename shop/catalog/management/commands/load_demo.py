@@ -32,7 +32,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 
-from personalization.models import Condition, RegionSet, Segment, Slot, Variant
+from personalization.models import Condition, Question, RegionSet, Segment, Slot, Variant
 from personalization.services import variant_renditions_update
 from shop.catalog.demo_images import banner_picture, detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
@@ -915,6 +915,7 @@ class Command(BaseCommand):
             self.load_content(tally)
             self.load_offers(tally)
             self.load_orders(tally)
+            self.load_questions(tally)
             notes = self.load_users(tally)
         pictures = None if no_images else self.load_pictures()
 
@@ -1142,6 +1143,58 @@ class Command(BaseCommand):
                 OrderEvent.objects.filter(order=order).update(created_at=placed)
         tally.add("Demo orders", "created")
         popularity_rebuild()
+
+    def load_questions(self, tally: Tally) -> None:
+        """The progressive-profiling questions, asked one at a time."""
+        pets = [
+            {"value": "dog", "label": "Dog", "label_ja": "犬"},
+            {"value": "cat", "label": "Cat", "label_ja": "猫"},
+            {"value": "small_pet", "label": "Small pet", "label_ja": "小動物"},
+            {"value": "bird", "label": "Bird", "label_ja": "鳥"},
+            {"value": "fish", "label": "Fish", "label_ja": "魚"},
+        ]
+        questions = (
+            (
+                "name",
+                "What should we call you?",
+                "何とお呼びすればよいですか？",
+                "text",
+                10,
+                [],
+                None,
+            ),
+            (
+                "pet",
+                "Dog, cat or another friend?",
+                "犬派？猫派？それとも…？",
+                "single",
+                20,
+                pets,
+                None,
+            ),
+            ("pet_name", "Your pet’s name?", "ペットのお名前は？", "text", 30, [], "pet"),
+            (
+                "pet_age",
+                "How old is your pet (years)?",
+                "ペットは何歳ですか？",
+                "number",
+                40,
+                [],
+                "pet",
+            ),
+        )
+        for key, prompt, prompt_ja, kind, position, choices, after in questions:
+            _question, outcome = upsert(
+                Question,
+                {"key": key},
+                {
+                    "prompt": prompt, "prompt_ja": prompt_ja, "kind": kind, "position": position,
+                    "choices": choices,
+                    "prerequisite": Question.objects.get(key=after) if after else None,
+                    "is_active": True,
+                },
+            )  # fmt: skip
+            tally.add("Questions", outcome)
 
     def load_users(self, tally: Tally) -> list[str]:
         """Staff accounts; returns what to tell the operator about their passwords."""
