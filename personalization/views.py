@@ -28,6 +28,7 @@ from .preview import (
     segment_example_facts,
 )
 from .profiling import (
+    REWARD_KEY,
     AnswerRefused,
     answer_delete,
     answer_store,
@@ -226,7 +227,9 @@ def preview_open(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("/")
 
 
-def _profile_answer_response(request: HttpRequest, *, question=None, error: str = "", status=200):
+def _profile_answer_response(
+    request: HttpRequest, *, question=None, error: str = "", status=200, rewarded=False
+):
     """The card after an answer: the next question or a thank-you, and with htmx every slot on
     the page re-rendered out of band, since the answer may have changed what they show."""
     if not request.htmx:
@@ -239,7 +242,9 @@ def _profile_answer_response(request: HttpRequest, *, question=None, error: str 
         request,
         "personalization/partials/_profile_answered.html",
         {
-            "card": profile_card_context(request, visitor, failed=question, error=error),
+            "card": profile_card_context(
+                request, visitor, failed=question, error=error, rewarded=rewarded
+            ),
             "slot_keys": sorted(content().slots),
         },
         status=status,
@@ -254,12 +259,16 @@ def profile_answer(request: HttpRequest) -> HttpResponse:
         return _profile_answer_response(
             request, error=_("That question does not exist (any more)."), status=400
         )
+    had_reward = REWARD_KEY in request.session
     try:
         answer_store(request=request, question=question, raw=request.POST.getlist("value"))
     except AnswerRefused as refused:
         return _profile_answer_response(request, question=question, error=str(refused), status=400)
-    messages.success(request, _("Thank you!"))
-    return _profile_answer_response(request)
+    if not request.htmx:
+        messages.success(request, _("Thank you!"))
+    # A reward granted by this answer is shown at once, before the next question.
+    rewarded = not had_reward and REWARD_KEY in request.session
+    return _profile_answer_response(request, rewarded=rewarded)
 
 
 @require_POST

@@ -38,13 +38,17 @@ def slot(context, key: str, oob: bool = False) -> str:
     )
 
 
-def profile_card_context(request, visitor, *, failed=None, error: str = "") -> dict:
+def profile_card_context(
+    request, visitor, *, failed=None, error: str = "", rewarded: bool = False
+) -> dict:
     """What the profile card shows: a question, a thank-you, or why we cannot ask."""
     from ..profiling import REWARD_KEY, answers_for, question_next
 
     language = visitor.get("language", "en")
     allowed = visitor.allows("personalization")
-    question = failed or (question_next(request=request, visitor=visitor) if allowed else None)
+    question = failed or (
+        question_next(request=request, visitor=visitor) if allowed and not rewarded else None
+    )
     answered = bool(answers_for(request)) if allowed else False
     return {
         "request": request,
