@@ -48,6 +48,7 @@ bench: install messages
 	$(BIN)/python bench/visitor.py
 	$(BIN)/python bench/slots.py
 	$(BIN)/python bench/pricing.py
+	$(BIN)/python bench/profiling.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO
