@@ -115,9 +115,18 @@ def basket_code_view(request: HttpRequest) -> HttpResponse:
             [(line.product, line.quantity) for line in basket.lines_for_display()] if basket else []
         )
         try:
-            added = code_add(request=request, code=code, lines=lines, visitor=request.visitor)
+            added, applies = code_add(
+                request=request, code=code, lines=lines, visitor=request.visitor
+            )
         except CodeRefused as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Code “%(code)s” applied.") % {"code": added})
+            if applies:
+                messages.success(request, _("Code “%(code)s” applied.") % {"code": added})
+            else:
+                messages.info(
+                    request,
+                    _("Code “%(code)s” is kept, but nothing in your basket qualifies for it yet.")
+                    % {"code": added},
+                )
     return _answer(request, fallback="basket:detail", partial="basket/partials/_basket.html")

@@ -121,6 +121,12 @@ def _place(
         codes=codes,
         shipping_method=details.shipping_method,
     )
+    if priced.code_problems:
+        # A code the shopper entered no longer applies (used up, ended): never drop it silently.
+        raise CheckoutError(
+            " ".join([*priced.code_problems.values(),
+                      _("Nothing was charged: please check your new total.")])
+        )  # fmt: skip
     if expected_discount is not None and priced.discount_total != expected_discount:
         raise CheckoutError(
             _("Your discounts changed since you saw them. The new total is %(total)s: "

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from shop.basket.services import basket_for_request
-from shop.offers.services import codes_for_request
+from shop.offers.services import codes_clear, codes_for_request
 from shop.orders.access import order_remember, order_visible
 from shop.orders.models import Order
 
@@ -53,6 +53,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(error))
             else:
                 order_remember(request, order)
+                codes_clear(request=request)
                 return redirect(order.get_absolute_url() + "?placed=1")
     else:
         initial = {}

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -61,7 +63,9 @@ class OfferStateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "live":
-            return queryset.live(at=now)
+            return queryset.live(at=now).exclude(
+                usage_limit__isnull=False, times_used__gte=F("usage_limit")
+            )
         if self.value() == "scheduled":
             return queryset.filter(is_active=True, starts_at__gt=now)
         if self.value() == "expired":
@@ -112,6 +116,8 @@ class OfferAdmin(admin.ModelAdmin):
 
     def price_preview(self, request):
         """What a shopper from a chosen place would pay for a sample basket."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         form = PricePreviewForm(request.GET or None)
         results = []
         if form.is_valid():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from personalization.snapshot import snapshot, snapshot_bump
@@ -103,7 +103,9 @@ def offer_sentence(offer: CompiledOffer) -> str:
     """The offer's name, and its end date when it has one."""
     if offer.ends_at is None:
         return offer.name
-    until = formats.date_format(offer.ends_at, "MONTH_DAY_FORMAT")
+    # The last day it is valid, in the shop's time zone (an end at midnight is the day before).
+    last_moment = timezone.localtime(offer.ends_at - datetime.timedelta(microseconds=1))
+    until = formats.date_format(last_moment, "MONTH_DAY_FORMAT")
     return _("%(offer)s, until %(date)s") % {"offer": offer.name, "date": until}
 
 
@@ -186,6 +188,8 @@ def basket_price(
             problems[code] = _("“%(code)s” is for use at our store: show it at the till.") % {
                 "code": code
             }
+        elif offer.usage_limit is not None and offer.times_used >= offer.usage_limit:
+            problems[code] = _("“%(code)s” has just been used up.") % {"code": code}
         elif not offer.live(now):
             problems[code] = _("“%(code)s” is no longer valid.") % {"code": code}
         elif offer.id not in qualifying:
@@ -230,10 +234,13 @@ def basket_price(
     shipping = Decimal(0) if free else method.price_for(after_discounts)
     missing = None
     if shipping:
+        # Standard shipping is priced on the basket after discounts; free-shipping offers'
+        # minimums on the basket before them.
+        gaps = [threshold - subtotal for threshold in free_shipping_from]
         if method.free_from is not None:
-            free_shipping_from.append(method.free_from)
-        if free_shipping_from:
-            missing = money_round(min(free_shipping_from) - subtotal)
+            gaps.append(method.free_from - after_discounts)
+        if gaps:
+            missing = money_round(min(gaps))
     return PriceResult(
         lines=priced,
         discounts=discounts,

@@ -36,8 +36,10 @@ def _attempts_key(request: HttpRequest) -> str:
     return f"offers:wrong-codes:{who}"
 
 
-def code_add(*, request: HttpRequest, code: str, lines, visitor) -> str:
-    """Check a code against the basket and keep it; raises CodeRefused with the reason."""
+def code_add(*, request: HttpRequest, code: str, lines, visitor) -> tuple[str, bool]:
+    """Check a code against the basket and keep it; raises CodeRefused with the reason.
+
+    Returns the code and whether it gives a discount on the basket as it is now."""
     code = code_normalize(code)
     if not code or len(code) > 30:
         raise CodeRefused(_("Enter a voucher code."))
@@ -54,7 +56,12 @@ def code_add(*, request: HttpRequest, code: str, lines, visitor) -> str:
     codes = codes_for_request(request)
     if code not in codes:
         request.session[SESSION_KEY] = [*codes, code]
-    return code
+    return code, any(discount.code == code for discount in result.discounts)
+
+
+def codes_clear(*, request: HttpRequest) -> None:
+    """After an order: its codes were used, the next basket starts without them."""
+    request.session.pop(SESSION_KEY, None)
 
 
 def code_remove(*, request: HttpRequest, code: str) -> None:
