@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .regions import COUNTRIES, iso_countries, region_choices
+from .scheduling import STATE_LABELS, ScheduleStateFilter
 from .services import variant_renditions_queue
 
 
@@ -137,9 +138,7 @@ class VariantOrderInline(admin.TabularInline):
 
 
 def _state_label(variant: Variant) -> str:
-    labels = {"live": _("live"), "scheduled": _("scheduled"), "expired": _("expired"),
-              "inactive": _("switched off")}  # fmt: skip
-    label = labels[variant.status(timezone.now())]
+    label = STATE_LABELS[variant.status(timezone.now())]
     return f"{label} · {_('default')}" if variant.is_default else str(label)
 
 
@@ -159,28 +158,10 @@ class SlotAdmin(admin.ModelAdmin):
         return sum(variant.status(now) == "live" for variant in slot.variants.all())
 
 
-class VariantStatusFilter(admin.SimpleListFilter):
-    title = _("state")
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("live", _("live")), ("scheduled", _("scheduled")), ("expired", _("expired"))]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "live":
-            return queryset.live(at=now)
-        if self.value() == "scheduled":
-            return queryset.filter(is_active=True, starts_at__gt=now)
-        if self.value() == "expired":
-            return queryset.filter(is_active=True, ends_at__lte=now)
-        return queryset
-
-
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
     list_display = ("name", "slot", "priority", "segment", "language", "state", "preview_link")
-    list_filter = (VariantStatusFilter, "slot", "language", "segment")
+    list_filter = (ScheduleStateFilter, "slot", "language", "segment")
     list_select_related = ("slot", "segment")
     search_fields = ("name", "headline", "body")
     ordering = ("slot", "-is_default", "priority", "id")

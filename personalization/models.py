@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .images import validate_image_upload
 from .regions import COUNTRIES, iso_countries
 from .rules import condition_clean, condition_describe
+from .scheduling import Scheduled, ScheduledQuerySet
 from .snapshot import snapshot
 
 
@@ -177,16 +178,7 @@ class Slot(models.Model):
         return self.name
 
 
-class VariantQuerySet(models.QuerySet):
-    def live(self, *, at) -> VariantQuerySet:
-        return self.filter(
-            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
-            is_active=True,
-        )
-
-
-class Variant(models.Model):
+class Variant(Scheduled):
     """One version of a slot's content, shown to a segment (or everyone) during a period.
 
     A slot's variants are tried by priority (lowest number first); the first that is live,
@@ -233,16 +225,13 @@ class Variant(models.Model):
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=100, help_text=_("Lower numbers are tried first.")
     )
-    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=10, blank=True, choices=[("", _("All languages"))] + [
             ("en", _("English")), ("ja", _("Japanese"))],
     )  # fmt: skip
-    is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = VariantQuerySet.as_manager()
+    objects = ScheduledQuerySet.as_manager()
 
     class Meta:
         ordering = ("slot", "-is_default", "priority", "id")
@@ -266,21 +255,11 @@ class Variant(models.Model):
             errors["cta_url"] = _("Use a link on this site (/…) or a web address (https://…).")
         if self.cta_label and not self.cta_url:
             errors["cta_url"] = _("A button needs a link.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("The end must come after the start.")
+        errors.update(self.schedule_errors())
         if self.is_default and (self.segment_id or self.starts_at or self.ends_at):
             errors["is_default"] = _("The default is for everyone, always: no segment or dates.")
         if errors:
             raise ValidationError(errors)
-
-    def status(self, at) -> str:
-        if not self.is_active:
-            return "inactive"
-        if self.starts_at and self.starts_at > at:
-            return "scheduled"
-        if self.ends_at and self.ends_at <= at:
-            return "expired"
-        return "live"
 
 
 class QuestionKind(models.TextChoices):

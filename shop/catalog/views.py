@@ -53,7 +53,9 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     pet = request.visitor.get("answer.pet")
     for_your_pet = pet in PetType.values and "pet" not in request.GET
     if for_your_pet:
-        form = ProductFilterForm({**request.GET.dict(), "pet": pet})
+        data = request.GET.copy()
+        data["pet"] = pet
+        form = ProductFilterForm(data)
     page = Paginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personalization.forms import place_choices
 from personalization.regions import COUNTRIES, iso_countries, region_choices
+from personalization.scheduling import STATE_LABELS, ScheduleStateFilter
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
 from shop.money import money_format
@@ -53,31 +53,11 @@ class OfferForm(forms.ModelForm):
         self.fields["regions"].choices = region_choices()
 
 
-class OfferStateFilter(admin.SimpleListFilter):
-    title = _("state")
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [("live", _("live")), ("scheduled", _("scheduled")), ("expired", _("expired"))]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "live":
-            return queryset.live(at=now).exclude(
-                usage_limit__isnull=False, times_used__gte=F("usage_limit")
-            )
-        if self.value() == "scheduled":
-            return queryset.filter(is_active=True, starts_at__gt=now)
-        if self.value() == "expired":
-            return queryset.filter(is_active=True, ends_at__lte=now)
-        return queryset
-
-
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
     form = OfferForm
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
-    list_filter = (OfferStateFilter, "kind", "scope", "exclusive", "area")
+    list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
     search_fields = ("name", "code")
     filter_horizontal = ("categories", "products", "region_sets")
     autocomplete_fields = ()
@@ -100,9 +80,7 @@ class OfferAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, offer: Offer) -> str:
-        labels = {"live": _("live"), "scheduled": _("scheduled"), "expired": _("expired"),
-                  "inactive": _("switched off"), "used up": _("used up")}  # fmt: skip
-        return str(labels[offer.status(timezone.now())])
+        return str(STATE_LABELS[offer.status(timezone.now())])
 
     @admin.display(description=_("uses"), ordering="times_used")
     def uses(self, offer: Offer) -> str:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from personalization.models import RegionSet, Segment
+from personalization.scheduling import Scheduled, ScheduledQuerySet
 from shop.catalog.models import Category, Product
 
 
@@ -32,16 +33,17 @@ class Area(models.TextChoices):
     RURAL = "rural", _("Rural areas")
 
 
-class OfferQuerySet(models.QuerySet):
+class OfferQuerySet(ScheduledQuerySet):
     def live(self, *, at) -> OfferQuerySet:
-        return self.filter(
-            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
-            is_active=True,
+        """Live and not used up."""
+        return (
+            super()
+            .live(at=at)
+            .exclude(usage_limit__isnull=False, times_used__gte=models.F("usage_limit"))
         )
 
 
-class Offer(models.Model):
+class Offer(Scheduled):
     """A promotion: what it gives, on what, to whom, when, and how often."""
 
     name = models.CharField(
@@ -86,8 +88,6 @@ class Offer(models.Model):
     signed_in_only = models.BooleanField(_("signed-in shoppers only"), default=False)
     first_order_only = models.BooleanField(_("first order only"), default=False)
     # When and how often
-    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=100, help_text=_("Lower numbers are applied first.")
     )
@@ -120,7 +120,6 @@ class Offer(models.Model):
     usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
     per_customer_limit = models.PositiveIntegerField(_("uses per customer"), null=True, blank=True)
     times_used = models.PositiveIntegerField(_("used"), default=0, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,23 +147,21 @@ class Offer(models.Model):
             errors["value"] = _("Give the amount taken off.")
         if self.kind == OfferKind.BUY_X_GET_Y and not (self.buy_quantity and self.get_quantity):
             errors["buy_quantity"] = _("Say how many to buy and how many are free.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("The end must come after the start.")
+        errors.update(self.schedule_errors())
         if self.store_only and not (self.code and self.store_id):
             errors["store"] = _("A store code needs a code and its store.")
         if errors:
             raise ValidationError(errors)
 
     def status(self, at) -> str:
-        if not self.is_active:
-            return "inactive"
-        if self.starts_at and self.starts_at > at:
-            return "scheduled"
-        if self.ends_at and self.ends_at <= at:
-            return "expired"
-        if self.usage_limit is not None and self.times_used >= self.usage_limit:
+        status = super().status(at)
+        if (
+            status == "live"
+            and self.usage_limit is not None
+            and self.times_used >= self.usage_limit
+        ):
             return "used up"
-        return "live"
+        return status
 
 
 class OrderDiscount(models.Model):

@@ -1,0 +1,75 @@
+"""Things that are switched on for a period: content variants, offers.
+
+One definition of "live", "scheduled" and "expired" for the models, their querysets and the
+admin's list filter.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ScheduledQuerySet(models.QuerySet):
+    def live(self, *, at) -> ScheduledQuerySet:
+        return self.filter(
+            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
+            is_active=True,
+        )
+
+    def scheduled(self, *, at) -> ScheduledQuerySet:
+        return self.filter(is_active=True, starts_at__gt=at)
+
+    def expired(self, *, at) -> ScheduledQuerySet:
+        return self.filter(is_active=True, ends_at__lte=at)
+
+
+class Scheduled(models.Model):
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def schedule_errors(self) -> dict[str, str]:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            return {"ends_at": _("The end must come after the start.")}
+        return {}
+
+    def status(self, at) -> str:
+        """live, scheduled, expired or inactive at a moment."""
+        if not self.is_active:
+            return "inactive"
+        if self.starts_at and self.starts_at > at:
+            return "scheduled"
+        if self.ends_at and self.ends_at <= at:
+            return "expired"
+        return "live"
+
+
+STATE_LABELS = {
+    "live": _("live"),
+    "scheduled": _("scheduled"),
+    "expired": _("expired"),
+    "inactive": _("switched off"),
+    "used up": _("used up"),
+}
+
+
+class ScheduleStateFilter(admin.SimpleListFilter):
+    """The admin list filter: live now, scheduled, expired."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [(state, STATE_LABELS[state]) for state in ("live", "scheduled", "expired")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("live", "scheduled", "expired"):
+            return getattr(queryset, self.value())(at=timezone.now())
+        return queryset
