@@ -43,6 +43,15 @@ def consent_for_request(request: HttpRequest) -> ConsentState:
     return state
 
 
+def consent_state(request: HttpRequest, purposes: set[str]) -> ConsentState:
+    """The consent a choice just made gives, for the rest of this request."""
+    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
+    granted = {"essential"} | purposes
+    if gpc:
+        granted.discard("analytics")
+    return ConsentState(tuple(p for p in PURPOSES if p in granted), True, gpc)
+
+
 def consent_store(response: HttpResponse, *, purposes: set[str]) -> None:
     """Remember a consent choice on the visitor's device."""
     granted = [p for p in PURPOSES if p in purposes | {"essential"}]

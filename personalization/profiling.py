@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
+import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +30,7 @@ ANSWERS_KEY = "profile_answers"
 REWARD_KEY = "profile_reward"
 DISMISSED_KEY = "profile_dismissed"
 TEXT_LIMIT = 50
+UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 # Sent after an answer is stored, with `request` and `answers` (key → value). The shop listens
 # to reward answers (shop.offers) without personalization knowing anything about offers.
@@ -97,7 +99,9 @@ def answer_clean(question: Question, raw: list[str]) -> Any:
             raise AnswerRefused(_("Enter a date.")) from None
     if len(value) > TEXT_LIMIT:
         raise AnswerRefused(_("Please keep it to %(limit)d characters.") % {"limit": TEXT_LIMIT})
-    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+    # Control, format (right-to-left overrides, zero-width) and separator characters would let
+    # an answer disguise itself when shown back; the ideographic space (U+3000) stays allowed.
+    if any(unicodedata.category(char) in UNSAFE_CATEGORIES for char in value):
         raise AnswerRefused(_("Please use letters, numbers and punctuation only."))
     return value
 
@@ -205,7 +209,9 @@ def question_next(*, request: HttpRequest, visitor: Visitor) -> Question | None:
             answer = answers.get(prerequisite.key) if prerequisite else None
             if answer is None:
                 continue
-            if question.prerequisite_value and str(answer["value"]) != question.prerequisite_value:
+            if question.prerequisite_value and not _answer_has(
+                answer["value"], question.prerequisite_value
+            ):
                 continue
         if question.segment_id is not None:
             segment = content().segments.get(question.segment_id)
@@ -213,6 +219,13 @@ def question_next(*, request: HttpRequest, visitor: Visitor) -> Question | None:
                 continue
         candidates.append((-_impact(question), question.position, question.pk, question))
     return min(candidates)[3] if candidates else None
+
+
+def _answer_has(value: Any, wanted: str) -> bool:
+    """Whether an answer is, or for several choices includes, a value."""
+    if isinstance(value, list):
+        return wanted in map(str, value)
+    return str(value) == wanted
 
 
 def profile_export(*, request: HttpRequest) -> dict[str, Any]:

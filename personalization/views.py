@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from .conf import app_settings
-from .consent import consent_for_request, consent_store
+from .consent import consent_for_request, consent_state, consent_store
 from .facts import fact_display, fact_label
 from .forms import ConditionForm, ConsentForm, PreviewForm, RegionForm
 from .history import history_forget
@@ -84,12 +84,13 @@ def why(request: HttpRequest) -> HttpResponse:
         if name not in HIDDEN_FACTS and (fact.value is not None or name in ALWAYS_SHOWN)
     ]
     language = visitor.get("language", "en")
-    answered = answers_for(request)
+    questions = {q.key: q for q in questions_cached()}
+    # Every stored answer, also to a question no longer asked: it can still be deleted.
     answers = [
-        {"question": q, "prompt": q.prompt_in(language), "choices": q.choices_in(language),
-         "value": answered[q.key]["value"]}
-        for q in questions_cached()
-        if q.key in answered
+        {"key": key, "question": questions.get(key), "value": entry["value"],
+         "prompt": questions[key].prompt_in(language) if key in questions else key,
+         "choices": questions[key].choices_in(language) if key in questions else []}
+        for key, entry in answers_for(request).items()
     ]  # fmt: skip
     return render(
         request,
@@ -144,16 +145,23 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 
 def _consent_saved(request: HttpRequest, purposes: set[str]) -> HttpResponse:
+    if "personalization" not in purposes:
+        # Withdrawing consent forgets what was remembered: visits and answers.
+        answers_forget(request=request)
     if request.htmx:
-        response = HttpResponse("")  # the banner swaps itself out
+        # The banner swaps itself out; the profile card, which depends on the choice, is
+        # swapped out of band as it now is.
+        request._consent_state = consent_state(request, purposes)
+        request.visitor = resolve_visitor(request=request, overrides=preview_overrides(request))
+        card = profile_card_context(request, request.visitor)
+        card["oob"] = True
+        response = render(request, "personalization/partials/_profile_card.html", {"card": card})
     else:
         response = redirect(_back(request))
         messages.success(request, _("Your privacy choice is saved."))
     consent_store(response, purposes=purposes)
     if "personalization" not in purposes:
-        # Withdrawing consent forgets what was remembered: visits and answers.
         history_forget(response)
-        answers_forget(request=request)
     return response
 
 
@@ -304,6 +312,8 @@ def erase(request: HttpRequest) -> HttpResponse:
     answers_forget(request=request)
     if request.user.is_authenticated:
         logout(request)  # the account is closed: sign out and start a fresh session
+    else:
+        request.session.flush()  # rewards, codes, dismissals: nothing of the visit stays
     response = redirect("personalization:why")
     history_forget(response)
     region_forget(response)

@@ -136,12 +136,19 @@ def test_a_tampered_consent_cookie_counts_as_no_choice(client, consent_cookie_va
     assert BANNER in client.get("/").content.decode()
 
 
-def test_the_htmx_banner_post_answers_with_an_empty_body(client):
+def test_the_htmx_banner_post_removes_the_banner_and_updates_only_out_of_band(client):
     response = client.post(
         reverse("personalization:consent"), {"choice": "all"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response.content == b""
+    content = response.content.decode()
+    # Whatever the answer holds is swapped out of band; the banner itself is replaced by nothing.
+    assert "consent-banner" not in content
+    assert all(
+        'hx-swap-oob="outerHTML"' in element
+        for element in content.split("<")
+        if 'id="profile-card"' in element
+    )
     assert response.cookies[CONSENT].value
 
 
