@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from personalization.slots import content_changed
+from personalization.snapshot import snapshot_bump
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,3 +44,27 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def viewport(request):
     return request.param
+
+
+# Rows that data migrations create (staff groups and their permissions, the shop's slots).
+DATA_MIGRATIONS = [
+    ("accounts.migrations.0002_staff_groups", "create_groups"),
+    ("accounts.migrations.0003_merchandisers_region_sets", "grant"),
+    ("accounts.migrations.0004_editors_content", "grant"),
+    ("accounts.migrations.0005_merchandisers_offers", "grant"),
+    ("accounts.migrations.0006_editors_questions", "grant"),
+    ("personalization.migrations.0003_default_slots", "create"),
+]
+
+
+@pytest.fixture(autouse=True)
+def migrated_data(transactional_db):
+    """Browser tests run against a live server, so each ends with a flush that also empties what
+    the data migrations made. Run those (idempotent) functions again on the migrated models, and
+    let every cached snapshot reload, so each test starts from a freshly migrated shop."""
+    state_apps = MigrationLoader(connection).project_state().apps
+    for module, function in DATA_MIGRATIONS:
+        getattr(import_module(module), function)(state_apps, None)
+    for name in ("region-sets", "questions", "offers", "stores"):
+        snapshot_bump(name)
+    content_changed()

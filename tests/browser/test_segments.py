@@ -4,12 +4,9 @@ visitor in that segment and asks why the hero shows what it shows."""
 from __future__ import annotations
 
 import re
-from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import Browser, Page, expect
 
 from personalization.models import Segment, Variant
@@ -25,26 +22,8 @@ SEGMENT = "Cat people in Japan on mobile"
 HEADLINE = "Autumn cats on the go"
 
 
-# The data migrations that create the Editors group, its permissions and the slots.
-DATA_MIGRATIONS = [
-    ("accounts.migrations.0002_staff_groups", "create_groups"),
-    ("accounts.migrations.0003_merchandisers_region_sets", "grant"),
-    ("accounts.migrations.0004_editors_content", "grant"),
-    ("personalization.migrations.0003_default_slots", "create"),
-]
-
-
 @pytest.fixture
-def migrated_data(transactional_db):
-    """Rows the data migrations made, which an earlier browser test's flush has emptied: the
-    same functions run again, on the migrated models as they do in `migrate` (all idempotent)."""
-    state_apps = MigrationLoader(connection).project_state().apps
-    for module, function in DATA_MIGRATIONS:
-        getattr(import_module(module), function)(state_apps, None)
-
-
-@pytest.fixture
-def editor(migrated_data):
+def editor(transactional_db):
     """An editor who signs in with a password."""
     user = UserFactory(email="editor@example.com", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
