@@ -100,11 +100,7 @@ class SegmentMatch(models.TextChoices):
 
 
 class Segment(models.Model):
-    """A named group of visitors, defined by conditions on their facts.
-
-    Segments nest: a condition "segment is one of …" uses other segments, which builds any
-    all/any/not tree out of simple lists.
-    """
+    """A named group of visitors: all, any or none of a list of conditions on their facts."""
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
