@@ -38,7 +38,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "popular_area": place_name(area) if area else "",
             "seasonal": products.filter(season=season).in_stock()[:8],
             "newest": products.in_stock().order_by("-created_at")[:8],
-            "categories": Category.objects.filter(parent=None),
         },
     )
 
