@@ -71,7 +71,8 @@ def offers_load() -> OfferCatalog:
             segment_id=o.segment_id, signed_in_only=o.signed_in_only,
             first_order_only=o.first_order_only, starts_at=o.starts_at, ends_at=o.ends_at,
             priority=o.priority, exclusive=o.exclusive, code=o.code.strip().upper(),
-            store_only=o.store_only, store_id=o.store_id, usage_limit=o.usage_limit,
+            store_only=o.store_only, store_id=o.store_id, personal=o.personal,
+            usage_limit=o.usage_limit,
             per_customer_limit=o.per_customer_limit, times_used=o.times_used,
         )
         for o in offers
@@ -130,6 +131,14 @@ def offers_for_visitor(visitor: Visitor) -> list[VisitorOffer]:
                 found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
         memo["offers"] = found
     return memo["offers"]
+
+
+def offers_to_show(visitor: Visitor) -> list[VisitorOffer]:
+    """The offers a visitor may be told about: not store codes (shown at their store), not
+    personal vouchers (only their holder knows the code)."""
+    return [
+        vo for vo in offers_for_visitor(visitor) if not (vo.offer.store_only or vo.offer.personal)
+    ]
 
 
 def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:

@@ -108,6 +108,11 @@ class Offer(Scheduled):
     store = models.ForeignKey(
         "stores.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    personal = models.BooleanField(
+        _("personal voucher"),
+        default=False,
+        help_text=_("Never listed: only whoever holds the code knows about it."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personal voucher of"),

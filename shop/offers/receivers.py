@@ -35,6 +35,7 @@ def reward_answers(sender, request, answers, **kwargs) -> None:
         value=Decimal(reward["percent"]),
         code="THANKS-" + secrets.token_hex(3).upper(),
         owner=user,
+        personal=True,
         usage_limit=1,
         per_customer_limit=1,
         ends_at=timezone.now() + datetime.timedelta(days=reward["days"]),

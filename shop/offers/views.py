@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .applicator import offers_for_visitor
+from .applicator import offers_to_show
 
 
 def offer_list(request: HttpRequest) -> HttpResponse:
     """Every offer that applies to this visitor, and why it does."""
-    offers = [vo for vo in offers_for_visitor(request.visitor) if not vo.offer.store_only]
+    offers = offers_to_show(request.visitor)
     return render(request, "offers/offer_list.html", {"offers": offers})

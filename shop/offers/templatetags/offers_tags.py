@@ -4,7 +4,7 @@ from django import template
 
 from shop.stores.nearby import store_near
 
-from ..applicator import ProductPrice, offers_for_visitor, product_price
+from ..applicator import ProductPrice, offers_for_visitor, offers_to_show, product_price
 
 register = template.Library()
 
@@ -23,9 +23,7 @@ def offers_strip(context, limit: int = 3) -> dict:
     """The offers for the visitor's region, as a strip on home and category pages."""
     request = context.get("request")
     visitor = getattr(request, "visitor", None)
-    offers = (
-        [vo for vo in offers_for_visitor(visitor) if not vo.offer.store_only] if visitor else []
-    )
+    offers = offers_to_show(visitor) if visitor is not None else []
     return {"offers": offers[:limit], "more": len(offers) > limit, "request": request}
 
 
@@ -41,7 +39,7 @@ def store_near_you(context) -> dict:
         for vo in offers_for_visitor(visitor):
             if vo.offer.store_only and nearby and vo.offer.store_id == nearby.store.pk:
                 store_codes.append(vo)
-            elif not vo.offer.store_only:
+            elif not (vo.offer.store_only or vo.offer.personal):
                 online.append(vo)
     return {"request": request, "nearby": nearby, "store_codes": store_codes,
             "online": online[:1]}  # fmt: skip
