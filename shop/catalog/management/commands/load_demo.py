@@ -732,9 +732,18 @@ VARIANTS = (
     ),
     DemoVariant(
         "home-strip", "Rural free shipping", "rural", 10,
-        "We deliver to your area too: standard delivery is free from ¥5,000.",
+        "We deliver to your area too: shipping is free on orders from ¥3,000.",
     ),
     DemoVariant("home-strip", "Welcome back", "returning", 20, "Welcome back! Good to see you again."),
+    # The same in Japanese, tried first by Japanese-speaking visitors; Japanese defaults too.
+    DemoVariant("home-hero", "Cat people hero (ja)", "cat-people", 48, "猫ちゃんのためのすべて", "<p>猫ちゃんのために選んだフード、爪とぎ、ベッド。</p>", "猫用品を見る", "/products/?pet=cat", language="ja", picture=("cat", "#E4DDF4", "soft lilac")),
+    DemoVariant("home-hero", "Dog people hero (ja)", "dog-people", 49, "ワンちゃんのためのすべて", "<p>ワンちゃんのために選んだフード、リード、おもちゃ、ベッド。</p>", "犬用品を見る", "/products/?pet=dog", language="ja", picture=("dog", "#D7EEE9", "mint green")),
+    DemoVariant("home-hero", "Japanese default hero", "", 900, "ペットに必要なものを、日本全国へ", "<p>犬・猫・小動物・鳥・魚のためのフード、ベッド、おもちゃ、ケア用品。</p>", "すべての商品を見る", "/products/", language="ja"),
+    DemoVariant("home-strip", "Rural free shipping (ja)", "rural", 9, "お住まいの地域にもお届けします。3,000円以上のご注文で送料無料です。", language="ja"),
+    DemoVariant("home-strip", "Welcome back (ja)", "returning", 19, "おかえりなさい！またお会いできてうれしいです。", language="ja"),
+    DemoVariant("home-strip", "Japanese default strip", "", 900, "5,000円以上のご注文で通常配送が送料無料です。", language="ja"),
+    DemoVariant("product-aside", "Japanese default aside", "", 900, "この商品についてのご質問は？", "<p>店舗スタッフがお答えします。</p>", "店舗を探す", "/stores/", language="ja"),
+    DemoVariant("basket-notice", "Japanese default notice", "", 900, "14時までのご注文は当日発送します。", language="ja"),
 )  # fmt: skip
 
 
@@ -1042,7 +1051,7 @@ class Command(BaseCommand):
                 Variant,
                 {"slot": slots[demo.slot], "name": demo.name},
                 {
-                    "segment": segments[demo.segment],
+                    "segment": segments[demo.segment] if demo.segment else None,
                     "priority": demo.priority,
                     "headline": demo.headline,
                     "body": demo.body,
