@@ -64,7 +64,7 @@ class OfferAdmin(admin.ModelAdmin):
     readonly_fields = ("times_used",)
     change_list_template = "admin/offers/offer/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "kind", "value", "buy_quantity", "get_quantity",
+        (None, {"fields": ("name", "name_ja", "kind", "value", "buy_quantity", "get_quantity",
                            "is_active")}),
         (_("Applies to"), {"fields": ("scope", "categories", "products", "pet_types",
                                       "min_subtotal")}),

@@ -61,7 +61,8 @@ def offers_load() -> OfferCatalog:
     )
     compiled = tuple(
         CompiledOffer(
-            id=o.pk, name=o.name, kind=o.kind, value=o.value, buy_quantity=o.buy_quantity,
+            id=o.pk, name=o.name, name_ja=o.name_ja, kind=o.kind, value=o.value,
+            buy_quantity=o.buy_quantity,
             get_quantity=o.get_quantity, scope=o.scope,
             category_ids=frozenset(c.pk for c in o.categories.all()),
             product_ids=frozenset(p.pk for p in o.products.all()),
@@ -103,11 +104,11 @@ def code_normalize(code: str) -> str:
 def offer_sentence(offer: CompiledOffer) -> str:
     """The offer's name, and its end date when it has one."""
     if offer.ends_at is None:
-        return offer.name
+        return offer.shown_name
     # The last day it is valid, in the shop's time zone (an end at midnight is the day before).
     last_moment = timezone.localtime(offer.ends_at - datetime.timedelta(microseconds=1))
     until = formats.date_format(last_moment, "MONTH_DAY_FORMAT")
-    return _("%(offer)s, until %(date)s") % {"offer": offer.name, "date": until}
+    return _("%(offer)s, until %(date)s") % {"offer": offer.shown_name, "date": until}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from personalization.facts import fact_display
@@ -21,6 +22,7 @@ class CompiledOffer:
 
     id: int
     name: str
+    name_ja: str
     kind: str
     value: Decimal
     buy_quantity: int
@@ -48,6 +50,11 @@ class CompiledOffer:
     usage_limit: int | None
     per_customer_limit: int | None
     times_used: int
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language."""
+        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
 
     def live(self, at) -> bool:
         if self.starts_at is not None and self.starts_at > at:

@@ -51,6 +51,9 @@ class Offer(Scheduled):
         max_length=120,
         help_text=_("One sentence the shopper understands, e.g. “10% off cat food in Kyushu”."),
     )
+    name_ja = models.CharField(
+        _("name in Japanese"), max_length=120, blank=True, help_text=_("Empty: the name above.")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
     value = models.DecimalField(
         _("value"),

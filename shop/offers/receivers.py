@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from personalization.profiling import REWARD_KEY, profile_answered
@@ -28,9 +28,15 @@ def reward_answers(sender, request, answers, **kwargs) -> None:
     if user is not None and user.personal_offers.exists():
         return
     reward = settings.SHOP_PROFILE_REWARD
+    names = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            names[language] = _("%(percent)s%% off, thank you for telling us about you") % {
+                "percent": reward["percent"]
+            }
     offer = Offer.objects.create(
-        name=_("%(percent)s%% off, thank you for telling us about you")
-        % {"percent": reward["percent"]},
+        name=names["en"],
+        name_ja=names["ja"],
         kind=OfferKind.PERCENT,
         value=Decimal(reward["percent"]),
         code="THANKS-" + secrets.token_hex(3).upper(),
@@ -41,7 +47,10 @@ def reward_answers(sender, request, answers, **kwargs) -> None:
         ends_at=timezone.now() + datetime.timedelta(days=reward["days"]),
         priority=5,
     )
-    request.session[REWARD_KEY] = {"code": offer.code, "sentence": offer.name}
+    request.session[REWARD_KEY] = {
+        "code": offer.code,
+        "sentence": names.get(translation.get_language(), offer.name),
+    }
 
 
 @receiver(user_logged_in, dispatch_uid="reward_claim_on_login")

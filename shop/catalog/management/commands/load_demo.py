@@ -750,6 +750,7 @@ VARIANTS = (
 @dataclass(frozen=True)
 class DemoOffer:
     name: str
+    name_ja: str
     kind: str
     value: int = 0
     scope: str = "basket"
@@ -772,6 +773,7 @@ class DemoOffer:
 OFFERS = (
     DemoOffer(
         "10% off cat food in Kyushu & Okinawa",
+        "九州・沖縄限定 キャットフード10%オフ",
         "percent",
         10,
         "categories",
@@ -783,6 +785,7 @@ OFFERS = (
     ),
     DemoOffer(
         "Free shipping to rural Japan over ¥3,000",
+        "地方へのお届けは3,000円以上で送料無料",
         "free_shipping",
         min_subtotal=3000,
         region_sets=("rural-japan",),
@@ -790,6 +793,7 @@ OFFERS = (
     ),
     DemoOffer(
         "15% off winter warmth in Hokkaido",
+        "北海道限定 冬のあったかグッズ15%オフ",
         "percent",
         15,
         "categories",
@@ -799,6 +803,7 @@ OFFERS = (
     ),
     DemoOffer(
         "Treats: buy 2, get 1 free",
+        "おやつ2点購入でもう1点無料",
         "buy_x_get_y",
         scope="categories",
         categories=("treats",),
@@ -807,10 +812,17 @@ OFFERS = (
         priority=40,
     ),
     DemoOffer(
-        "10% off at our Kobe store", "percent", 10, code="KOBE10", store="sannomiya", priority=50
+        "10% off at our Kobe store",
+        "神戸店で10%オフ",
+        "percent",
+        10,
+        code="KOBE10",
+        store="sannomiya",
+        priority=50,
     ),
     DemoOffer(
         "¥500 off your first order",
+        "初回のご注文500円引き",
         "fixed",
         500,
         min_subtotal=2000,
@@ -1083,6 +1095,7 @@ class Command(BaseCommand):
                 Offer,
                 {"name": demo.name},
                 {
+                    "name_ja": demo.name_ja,
                     "kind": demo.kind, "value": Decimal(demo.value), "scope": demo.scope,
                     "pet_types": list(demo.pet_types),
                     "min_subtotal": _yen(demo.min_subtotal), "regions": list(demo.regions),
