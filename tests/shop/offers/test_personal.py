@@ -38,3 +38,18 @@ def test_a_personal_voucher_works_with_its_code(voucher):
     visitor = resolve_visitor(overrides={"country": "JP"})
     priced = basket_price(lines=[(product, 1)], visitor=visitor, codes=["thanks-abc123"])
     assert priced.discount_total == Decimal(200)
+
+
+def test_an_offer_reads_in_the_visitors_language(client):
+    Offer.objects.create(
+        name="Treats: buy 2, get 1 free", name_ja="おやつ2点購入でもう1点無料",
+        kind="buy_x_get_y", buy_quantity=2, get_quantity=1,
+    )  # fmt: skip
+    offers_changed()
+    try:
+        english = client.get(reverse("offers:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        japanese = client.get(reverse("offers:list"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    finally:
+        offers_changed()
+    assert "Treats: buy 2, get 1 free" in english
+    assert "おやつ2点購入でもう1点無料" in japanese
