@@ -102,12 +102,27 @@ class PreviewForm(forms.Form):
                  ("autumn", _("Autumn")), ("winter", _("Winter"))],
     )  # fmt: skip
     visits = forms.IntegerField(label=_("Visit number"), required=False, min_value=1, max_value=999)
+    area = forms.ChoiceField(
+        label=_("Area"),
+        required=False,
+        choices=[("", "—"), ("urban", _("urban")), ("rural", _("rural"))],
+    )
+    utm_campaign = forms.CharField(label=_("Campaign"), required=False, max_length=50)
+    signed_in = forms.TypedChoiceField(
+        label=_("Signed in"), required=False, coerce=lambda v: v == "yes", empty_value=None,
+        choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
+    )  # fmt: skip
+    has_ordered = forms.TypedChoiceField(
+        label=_("Has ordered before"), required=False, coerce=lambda v: v == "yes",
+        empty_value=None, choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
+    )  # fmt: skip
     pet = forms.ChoiceField(
         label=_("Answer: pet"),
         required=False,
         choices=[("", "—"), ("dog", _("Dog")), ("cat", _("Cat")), ("small_pet", _("Small pet")),
                  ("bird", _("Bird")), ("fish", _("Fish"))],
     )  # fmt: skip
+    name = forms.CharField(label=_("Answer: name"), required=False, max_length=50)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +131,7 @@ class PreviewForm(forms.Form):
     def facts(self) -> dict:
         data = dict(self.cleaned_data)
         data["answer.pet"] = data.pop("pet", "")
+        data["answer.name"] = data.pop("name", "").strip()
         place = data.pop("place", "")
         if place:
             data["country"] = place.split("-")[0]

@@ -238,6 +238,20 @@ def test_the_why_page_names_the_preview_as_the_source(preview_staff_client):
     assert body["facts"]["timezone"]["value"] == "Asia/Tokyo"
 
 
+def test_the_preview_sets_area_campaign_account_and_answers(preview_staff_client):
+    start_preview(
+        preview_staff_client, place="JP-13", area="rural", utm_campaign="spring",
+        signed_in="no", has_ordered="yes", pet="cat", name="Aiko",
+    )  # fmt: skip
+    facts = why_json(preview_staff_client)["facts"]
+    assert facts["area"] == {"value": "rural", "source": "preview"}
+    assert facts["utm_campaign"] == {"value": "spring", "source": "preview"}
+    assert facts["signed_in"] == {"value": False, "source": "preview"}
+    assert facts["has_ordered"] == {"value": True, "source": "preview"}
+    assert facts["answer.pet"] == {"value": "cat", "source": "preview"}
+    assert "Welcome, Aiko" in page_text(preview_staff_client.get("/"))
+
+
 def test_a_preview_touches_no_other_browser(preview_staff_client, preview_staff_user):
     start_preview(preview_staff_client, place="JP-01", device="mobile")
     anonymous = Client()
