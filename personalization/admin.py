@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .regions import COUNTRIES, iso_countries, region_choices
-from .scheduling import STATE_LABELS, ScheduleStateFilter
+from .scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from .services import variant_renditions_queue
 
 
@@ -159,7 +159,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slot", "priority", "segment", "language", "state", "preview_link")
     list_filter = (ScheduleStateFilter, "slot", "language", "segment")
     list_select_related = ("slot", "segment")
@@ -170,9 +170,7 @@ class VariantAdmin(admin.ModelAdmin):
         (_("Content"), {"fields": ("headline", "body", "image", "alt_text", "cta_label",
                                    "cta_url")}),
         (_("Who and when"), {"fields": ("segment", "priority", "language", "starts_at",
-                                        "ends_at"),
-                             "description": _("Times are in %(zone)s.")
-                             % {"zone": timezone.get_default_timezone_name()}}),
+                                        "ends_at")}),
     )  # fmt: skip
 
     @admin.display(description=_("state"))

@@ -73,3 +73,19 @@ class ScheduleStateFilter(admin.SimpleListFilter):
         if self.value() in ("live", "scheduled", "expired"):
             return getattr(queryset, self.value())(at=timezone.now())
         return queryset
+
+
+class LocalTimesAdminMixin:
+    """Say, above the start and end fields, in which time zone they are shown and entered: the
+    editor's own (see EditorTimeZoneMiddleware)."""
+
+    def get_fieldsets(self, request, obj=None):
+        zone = timezone.get_current_timezone_name()
+        note = _("Times are in %(zone)s, your time zone.") % {"zone": zone}
+        return [
+            (
+                title,
+                {**options, "description": note} if "starts_at" in options["fields"] else options,
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
+    "personalization.middleware.EditorTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"

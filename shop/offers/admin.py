@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from personalization.forms import place_choices
 from personalization.regions import COUNTRIES, iso_countries, region_choices
-from personalization.scheduling import STATE_LABELS, ScheduleStateFilter
+from personalization.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
 from shop.money import money_format
@@ -54,7 +54,7 @@ class OfferForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
     form = OfferForm
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
     list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
@@ -73,8 +73,6 @@ class OfferAdmin(admin.ModelAdmin):
         (_("When and how often"), {
             "fields": ("starts_at", "ends_at", "priority", "exclusive", "code", "store_only",
                        "store", "usage_limit", "per_customer_limit", "times_used"),
-            "description": _("Times are in %(zone)s.")
-            % {"zone": timezone.get_default_timezone_name()},
         }),
     )  # fmt: skip
 
