@@ -14,11 +14,13 @@ from .services import popular_for
 PAGE_SIZE = 24
 
 
-def current_season() -> str:
-    month = timezone.localdate().month
-    return {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
-            6: "rainy", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn",
-            11: "autumn"}[month]  # fmt: skip
+def catalog_season(visitor) -> str:
+    """The season whose products to suggest: the visitor's, and in June in Japan the rainy
+    season (tsuyu), which needs its own coats and boots."""
+    local_date = visitor.get("local_date") or timezone.localdate()
+    if visitor.country == "JP" and local_date.month == 6:
+        return Season.RAINY
+    return visitor.get("season") or Season.ALL_YEAR
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     area, popular = popular_for(
         region=visitor.region, country=visitor.country, month=local_date.month
     )
-    season = visitor.get("season") or current_season()
+    season = catalog_season(visitor)
     products = Product.objects.active().for_listing()
     return render(
         request,

@@ -141,3 +141,17 @@ def test_list_queries_do_not_grow_with_products(client, django_assert_max_num_qu
     make(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse(url_name))
+
+
+@pytest.mark.parametrize(
+    ("country", "month", "season"),
+    [("JP", 6, "rainy"), ("JP", 1, "winter"), ("AU", 1, "summer"), ("GB", 7, "summer")],
+)
+def test_the_home_page_suggests_the_visitors_own_season(country, month, season):
+    import datetime
+
+    from personalization.visitor import resolve_visitor
+    from shop.catalog.views import catalog_season
+
+    now = datetime.datetime(2026, month, 15, 3, 0, tzinfo=datetime.UTC)
+    assert catalog_season(resolve_visitor(overrides={"country": country}, now=now)) == season
