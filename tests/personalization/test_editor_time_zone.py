@@ -30,4 +30,3 @@ def test_the_variant_form_shows_times_in_the_editors_zone(editor_in_london):
     assert "Times are in Europe/London, your time zone." in content
     # 09:00 in Tokyo is 01:00 in London on 1 October (British Summer Time).
     assert 'value="01:00:00"' in content
-
