@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
-from .regions import COUNTRIES, iso_countries, region_choices
+from .regions import country_choices_grouped, region_choices
 from .scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from .services import variant_renditions_queue
 
@@ -38,15 +38,7 @@ class RegionSetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        shop_countries = [(code, country.name) for code, country in COUNTRIES.items()]
-        others = sorted(
-            (code, name) for code, name in iso_countries().items() if code not in COUNTRIES
-        )
-        self.fields["country"].choices = [
-            ("", "—"),
-            (_("Countries we deliver to"), shop_countries),
-            (_("Other countries"), others),
-        ]
+        self.fields["country"].choices = [("", "—"), *country_choices_grouped()]
         self.fields["regions"].choices = region_choices()
         if self.instance.pk:
             self.initial["postal_prefixes"] = ", ".join(self.instance.postal_prefixes)

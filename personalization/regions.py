@@ -99,6 +99,20 @@ def country_choices() -> list[tuple[str, str]]:
     return [(code, country.name) for code, country in COUNTRIES.items()]
 
 
+def countries_ours_first() -> list[tuple[str, str]]:
+    """The countries we deliver to, then every other country by code."""
+    ours = [(code, str(country.name)) for code, country in COUNTRIES.items()]
+    return ours + sorted((c, n) for c, n in iso_countries().items() if c not in COUNTRIES)
+
+
+def country_choices_grouped() -> list:
+    """Every country for a <select>, ours in their own <optgroup> at the top."""
+    return [
+        (_("Countries we deliver to"), [(code, COUNTRIES[code].name) for code in COUNTRIES]),
+        (_("Other countries"), [(c, n) for c, n in countries_ours_first() if c not in COUNTRIES]),
+    ]
+
+
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """Regions grouped by country, for a <select> with <optgroup>s."""
     return [(country.name, list(country.regions.items())) for country in COUNTRIES.values()]

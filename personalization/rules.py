@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .regions import COUNTRIES, iso_countries
+from .regions import COUNTRIES, countries_ours_first
 
 
 class Operator:
@@ -66,11 +66,6 @@ KIND_OPERATORS = {
 }  # fmt: skip
 
 
-def _countries() -> list[tuple[str, str]]:
-    ours = [(code, str(country.name)) for code, country in COUNTRIES.items()]
-    return ours + sorted((c, n) for c, n in iso_countries().items() if c not in COUNTRIES)
-
-
 def _regions() -> list[tuple[str, str]]:
     return [
         (code, f"{name} ({country.name})")
@@ -99,7 +94,7 @@ class FactSpec:
 
 
 FACTS: dict[str, FactSpec] = {
-    "country": FactSpec(gettext_lazy("Country"), CHOICE, _countries),
+    "country": FactSpec(gettext_lazy("Country"), CHOICE, countries_ours_first),
     "region": FactSpec(gettext_lazy("Region"), CHOICE, _regions),
     "region_sets": FactSpec(gettext_lazy("Region set"), LIST, _region_sets),
     "area": FactSpec(

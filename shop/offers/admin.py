@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from personalization.forms import place_choices
-from personalization.regions import COUNTRIES, iso_countries, region_choices
+from personalization.regions import country_choices_grouped, region_choices
 from personalization.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
@@ -44,12 +44,7 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ours = [(code, country.name) for code, country in COUNTRIES.items()]
-        others = sorted((c, n) for c, n in iso_countries().items() if c not in COUNTRIES)
-        self.fields["countries"].choices = [
-            (_("Countries we deliver to"), ours),
-            (_("Other countries"), others),
-        ]
+        self.fields["countries"].choices = country_choices_grouped()
         self.fields["regions"].choices = region_choices()
 
 
