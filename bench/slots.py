@@ -10,20 +10,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
-os.environ.setdefault("DEBUG", "1")
-workdir = tempfile.mkdtemp(prefix="storefront-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+import harness
 
-import django  # noqa: E402
-
-django.setup()
+harness.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

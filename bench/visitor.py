@@ -9,21 +9,11 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
-os.environ.setdefault("DEBUG", "1")
-workdir = tempfile.mkdtemp(prefix="storefront-bench-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+import harness
 
-import django  # noqa: E402
-
-django.setup()
+harness.setup()
 
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -101,7 +91,7 @@ def main() -> None:
         call_command("load_demo", "--no-images", stdout=quiet)
     print(f"region sets: {RegionSet.objects.count()}, rounds: {ROUNDS}")
     measure("bundled offline GeoIP (iptocc)")
-    maxmind = ROOT / "tests" / "data" / "maxmind" / "GeoIP2-City-Test.mmdb"
+    maxmind = harness.ROOT / "tests" / "data" / "maxmind" / "GeoIP2-City-Test.mmdb"
     if maxmind.exists():
         with override_settings(PERSONALIZATION_GEOIP_PATH=str(maxmind)):
             measure("MaxMind City database (test data)")
