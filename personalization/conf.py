@@ -11,20 +11,24 @@ from functools import cached_property
 
 from django.conf import settings
 
+# The facts personalization itself knows, in the order they are resolved. A project lists these
+# and its own resolvers in PERSONALIZATION_RESOLVERS (the shop adds "has ordered").
+DEFAULT_RESOLVERS = [
+    "personalization.resolvers.consent.ConsentResolver",
+    "personalization.resolvers.network.ClientAddressResolver",
+    "personalization.resolvers.location.LocationResolver",
+    "personalization.resolvers.location.RegionSetResolver",
+    "personalization.resolvers.device.DeviceResolver",
+    "personalization.resolvers.clock.LanguageTimeResolver",
+    "personalization.resolvers.history.HistoryResolver",
+    "personalization.resolvers.account.AccountResolver",
+    "personalization.resolvers.profile.ProfileResolver",
+]
+
 DEFAULTS = {
     # Off: every slot shows its default (for comparison, or to switch targeting off at once).
     "ENABLED": True,
-    "RESOLVERS": [
-        "personalization.resolvers.consent.ConsentResolver",
-        "personalization.resolvers.network.ClientAddressResolver",
-        "personalization.resolvers.location.LocationResolver",
-        "personalization.resolvers.location.RegionSetResolver",
-        "personalization.resolvers.device.DeviceResolver",
-        "personalization.resolvers.clock.LanguageTimeResolver",
-        "personalization.resolvers.history.HistoryResolver",
-        "personalization.resolvers.account.AccountResolver",
-        "personalization.resolvers.profile.ProfileResolver",
-    ],
+    "RESOLVERS": DEFAULT_RESOLVERS,
     # CIDR ranges of the proxies / CDN edges allowed to tell us the client's address and place.
     "TRUSTED_PROXIES": [],
     # A folder (or file) holding MaxMind .mmdb databases: City preferred, Country otherwise.

@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from personalization.conf import DEFAULT_RESOLVERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -236,15 +238,7 @@ if os.environ.get("GEO_HEADER"):
     # One CDN's country header by name, e.g. GEO_HEADER=X-Country-Code.
     PERSONALIZATION_GEO_HEADERS = {"country": os.environ["GEO_HEADER"]}
 PERSONALIZATION_RESOLVERS = [
-    "personalization.resolvers.consent.ConsentResolver",
-    "personalization.resolvers.network.ClientAddressResolver",
-    "personalization.resolvers.location.LocationResolver",
-    "personalization.resolvers.location.RegionSetResolver",
-    "personalization.resolvers.device.DeviceResolver",
-    "personalization.resolvers.clock.LanguageTimeResolver",
-    "personalization.resolvers.history.HistoryResolver",
-    "personalization.resolvers.account.AccountResolver",
-    "personalization.resolvers.profile.ProfileResolver",
+    *DEFAULT_RESOLVERS,
     "shop.orders.resolvers.OrderHistoryResolver",
 ]
 
