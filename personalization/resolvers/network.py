@@ -58,3 +58,10 @@ class ClientAddressResolver:
             return
         client = connection_for_request(builder.request).client
         builder.add("client_ip", str(client) if client else None, Source.REQUEST)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as text, for throttling keyed on the person rather than on our
+    proxy (django-axes' AXES_CLIENT_IP_CALLABLE, django-ratelimit keys)."""
+    client = connection_for_request(request).client
+    return str(client) if client is not None else "unknown"
