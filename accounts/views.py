@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
@@ -18,9 +18,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     orders = request.user.orders.all()[:5]
-    vouchers = request.user.personal_offers.filter(is_active=True).exclude(
-        times_used__gte=models.F("usage_limit")
-    )
+    vouchers = request.user.vouchers.usable(at=timezone.now())
     answers = request.user.profile_answers.all()
     return render(
         request,

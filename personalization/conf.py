@@ -41,6 +41,9 @@ DEFAULTS = {
     "REGION_COOKIE": "sf_region",
     "CONSENT_COOKIE": "sf_consent",
     "HISTORY_COOKIE": "sf_history",
+    "VISITOR_ID_COOKIE": "sf_vid",
+    # Profile answers one client address may send (django-ratelimit's rate syntax).
+    "ANSWER_RATE": "30/m",
     "COOKIE_MAX_AGE": 60 * 60 * 24 * 365,
 }
 

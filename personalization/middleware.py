@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .consent import consent_for_request
 from .history import history_save
+from .identity import visitor_id_save
 from .preview import preview_overrides
 from .visitor import Visitor, resolve_visitor
 
@@ -46,6 +47,7 @@ class VisitorMiddleware:
 
         request.visitor = SimpleLazyObject(visitor)
         response = self.get_response(request)
+        visitor_id_save(request, response)
         if resolved:
             patch_vary_headers(response, self.VARY)
             patch_cache_control(response, private=True)

@@ -10,12 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_ratelimit.core import is_ratelimited
 
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
 from .facts import fact_display, fact_label
 from .forms import ConditionForm, ConsentForm, PreviewForm, RegionForm
 from .history import history_forget
+from .identity import visitor_id_forget
 from .models import Segment
 from .preview import (
     PREVIEW_LINK_HOURS,
@@ -40,6 +42,7 @@ from .profiling import (
     questions_cached,
 )
 from .resolvers.location import region_forget, region_store
+from .resolvers.network import client_address
 from .slots import content, slot_choose, slot_decisions
 from .templatetags.personalization_tags import profile_card_context
 from .visitor import resolve_visitor
@@ -262,6 +265,16 @@ def _profile_answer_response(
 @require_POST
 def profile_answer(request: HttpRequest) -> HttpResponse:
     """Answer the profile card's question (htmx or a plain form post)."""
+    if is_ratelimited(
+        request,
+        group="personalization.answers",
+        key=lambda group, request: client_address(request),
+        rate=app_settings.ANSWER_RATE,
+        increment=True,
+    ):
+        return _profile_answer_response(
+            request, error=_("Too many answers at once. Please try again in a minute."), status=429
+        )
     question = next((q for q in questions_cached() if q.key == request.POST.get("key")), None)
     if question is None:
         return _profile_answer_response(
@@ -317,6 +330,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     response = redirect("personalization:why")
     history_forget(response)
     region_forget(response)
+    visitor_id_forget(response)
     response.delete_cookie(app_settings.CONSENT_COOKIE, samesite="Lax")
     messages.success(request, _("Everything we stored about you was erased."))
     return response

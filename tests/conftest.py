@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 import kombu.pools
 import pytest
+from django.core.cache import cache
 
 from shop.celery import app as celery_app
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
@@ -45,6 +46,13 @@ def _tasks_in_process():
     runs a real worker on the configured broker: Redis in CI)."""
     celery_app.conf.task_always_eager = True
     _celery_connections_reset()
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle_carried_over():
+    """Throttle counters live in the shared cache (Redis in CI) and would outlive a test: every
+    test starts with none. Snapshots reload on a missing version, so clearing is safe."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

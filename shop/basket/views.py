@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from shop.offers.applicator import basket_price
 from shop.offers.services import CodeRefused, code_add, code_remove, codes_for_request
+from shop.offers.vouchers import vouchers_for_request
 
 from .forms import BasketLineForm
 from .services import BasketError, basket_add, basket_for_request, basket_set_quantity
@@ -25,6 +26,7 @@ def basket_context(request: HttpRequest) -> dict:
             lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
             visitor=request.visitor,
             codes=codes,
+            vouchers=vouchers_for_request(request, codes),
         )
     return {"basket": basket, "price": price, "codes": codes}
 

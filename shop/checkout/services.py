@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from personalization.visitor import Visitor, resolve_visitor
@@ -13,8 +14,9 @@ from shop.basket.models import Basket
 from shop.catalog.models import Product
 from shop.money import money_format, money_round
 from shop.offers.applicator import basket_price
-from shop.offers.results import PriceResult
+from shop.offers.results import PriceResult, VoucherTerms
 from shop.offers.services import OfferUnavailable, offer_uses_check, offer_uses_record
+from shop.offers.vouchers import vouchers_for_codes
 from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.orders.services import order_event_add
 
@@ -39,7 +41,12 @@ class CheckoutError(Exception):
 
 
 def checkout_price(
-    *, basket: Basket, visitor: Visitor, codes: Sequence[str], shipping_method: str
+    *,
+    basket: Basket,
+    visitor: Visitor,
+    codes: Sequence[str],
+    shipping_method: str,
+    vouchers: Sequence[VoucherTerms] = (),
 ) -> PriceResult:
     """The basket priced for this visitor: the figures the checkout page shows."""
     return basket_price(
@@ -47,6 +54,7 @@ def checkout_price(
         visitor=visitor,
         codes=codes,
         shipping_method=shipping_method,
+        vouchers=vouchers,
     )
 
 
@@ -61,6 +69,7 @@ def order_place(
     visitor: Visitor | None = None,
     codes: Sequence[str] = (),
     expected_discount: Decimal | None = None,
+    visitor_id: str = "",
 ) -> Order:
     """Charge the card and turn the basket into an order, all or nothing.
 
@@ -79,7 +88,7 @@ def order_place(
         with transaction.atomic():
             return _place(
                 basket, details, card, idempotency_key, user, language,
-                visitor, codes, expected_discount,
+                visitor, codes, expected_discount, visitor_id,
             )  # fmt: skip
     except IntegrityError:
         # The same form submitted twice at once: the other request placed the order.
@@ -90,8 +99,9 @@ def order_place(
 
 
 def _place(
-    basket, details, card, idempotency_key, user, language, visitor, codes, expected_discount
-) -> Order:
+    basket, details, card, idempotency_key, user, language, visitor, codes, expected_discount,
+    visitor_id,
+) -> Order:  # fmt: skip
     lines = list(basket.lines.order_by("product_id"))
     if not lines:
         raise CheckoutError(_("Your basket is empty."))
@@ -120,6 +130,9 @@ def _place(
         visitor=visitor,
         codes=codes,
         shipping_method=details.shipping_method,
+        vouchers=vouchers_for_codes(
+            codes=codes, user=user, visitor_id=visitor_id, now=timezone.now()
+        ),
     )
     if priced.code_problems:
         # A code the shopper entered no longer applies (used up, ended): never drop it silently.
@@ -134,7 +147,7 @@ def _place(
             % {"total": money_format(priced.total)}
         )  # fmt: skip
     try:
-        offer_uses_check(result=priced, email=details.email)
+        offer_uses_check(result=priced, email=details.email, user=user, visitor_id=visitor_id)
     except OfferUnavailable as error:
         raise CheckoutError(
             _("%(problem)s Nothing was charged: please check your new total.") % {"problem": error}

@@ -4,8 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
+from personalization.identity import visitor_id
 from shop.basket.services import basket_for_request
 from shop.offers.services import codes_clear, codes_for_request
+from shop.offers.vouchers import vouchers_for_request
 from shop.orders.access import order_remember, order_visible
 from shop.orders.models import Order
 
@@ -25,10 +27,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if basket is None or basket.is_empty:
         return redirect("basket:detail")
     codes = codes_for_request(request)
+    vouchers = vouchers_for_request(request, codes)
     # Each delivery method priced with the visitor's offers, for the choice and the summary.
     prices = {
         code: checkout_price(
-            basket=basket, visitor=request.visitor, codes=codes, shipping_method=code
+            basket=basket,
+            visitor=request.visitor,
+            codes=codes,
+            shipping_method=code,
+            vouchers=vouchers,
         )
         for code in SHIPPING_METHODS
     }
@@ -47,6 +54,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     visitor=request.visitor,
                     codes=codes,
                     expected_discount=form.cleaned_data["expected_discount"],
+                    visitor_id=visitor_id(request, issue=False),
                 )
             except (PaymentDeclined, CheckoutError) as error:
                 # Nothing was charged or saved; the basket and the typed address stay.

@@ -23,7 +23,7 @@ from shop.money import currency_default, money_format, money_round
 
 from .conditions import CompiledOffer, offer_reasons
 from .models import Offer, OfferKind
-from .results import Discount, PricedLine, PriceResult
+from .results import Discount, PricedLine, PriceResult, VoucherTerms
 
 SNAPSHOT = "offers"
 
@@ -72,7 +72,7 @@ def offers_load() -> OfferCatalog:
             segment_id=o.segment_id, signed_in_only=o.signed_in_only,
             first_order_only=o.first_order_only, starts_at=o.starts_at, ends_at=o.ends_at,
             priority=o.priority, exclusive=o.exclusive, code=o.code.strip().upper(),
-            store_only=o.store_only, store_id=o.store_id, personal=o.personal,
+            store_only=o.store_only, store_id=o.store_id,
             usage_limit=o.usage_limit,
             per_customer_limit=o.per_customer_limit, times_used=o.times_used,
         )
@@ -101,14 +101,18 @@ def code_normalize(code: str) -> str:
     return code.strip().upper()
 
 
-def offer_sentence(offer: CompiledOffer) -> str:
-    """The offer's name, and its end date when it has one."""
-    if offer.ends_at is None:
-        return offer.shown_name
+def sentence_until(name: str, ends_at: datetime.datetime | None) -> str:
+    """An offer's or voucher's name, and its end date when it has one."""
+    if ends_at is None:
+        return name
     # The last day it is valid, in the shop's time zone (an end at midnight is the day before).
-    last_moment = timezone.localtime(offer.ends_at - datetime.timedelta(microseconds=1))
+    last_moment = timezone.localtime(ends_at - datetime.timedelta(microseconds=1))
     until = formats.date_format(last_moment, "MONTH_DAY_FORMAT")
-    return _("%(offer)s, until %(date)s") % {"offer": offer.shown_name, "date": until}
+    return _("%(offer)s, until %(date)s") % {"offer": name, "date": until}
+
+
+def offer_sentence(offer: CompiledOffer) -> str:
+    return sentence_until(offer.shown_name, offer.ends_at)
 
 
 @dataclass(frozen=True)
@@ -135,11 +139,17 @@ def offers_for_visitor(visitor: Visitor) -> list[VisitorOffer]:
 
 
 def offers_to_show(visitor: Visitor) -> list[VisitorOffer]:
-    """The offers a visitor may be told about: not store codes (shown at their store), not
-    personal vouchers (only their holder knows the code)."""
-    return [
-        vo for vo in offers_for_visitor(visitor) if not (vo.offer.store_only or vo.offer.personal)
-    ]
+    """The offers a visitor may be told about: not store codes (shown at their store)."""
+    return [vo for vo in offers_for_visitor(visitor) if not vo.offer.store_only]
+
+
+def _percent_off(lines: list[PricedLine], percent: Decimal) -> Decimal:
+    taken = Decimal(0)
+    for line in lines:
+        amount = min(money_round(line.total * percent / 100), line.total)
+        line.discount += amount
+        taken += amount
+    return taken
 
 
 def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
@@ -149,10 +159,7 @@ def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
         return Decimal(0)
     taken = Decimal(0)
     if offer.kind == OfferKind.PERCENT:
-        for line in covered:
-            amount = min(money_round(line.total * offer.value / 100), line.total)
-            line.discount += amount
-            taken += amount
+        taken = _percent_off(covered, offer.value)
     elif offer.kind == OfferKind.FIXED:
         remaining = min(offer.value, sum((line.total for line in covered), Decimal(0)))
         base = sum((line.total for line in covered), Decimal(0))
@@ -181,8 +188,12 @@ def basket_price(
     codes: Sequence[str] = (),
     shipping_method: str = "standard",
     now: datetime.datetime | None = None,
+    vouchers: Sequence[VoucherTerms] = (),
 ) -> PriceResult:
-    """Price a basket for a visitor with the codes they entered."""
+    """Price a basket for a visitor with the codes they entered.
+
+    `vouchers` are the personal vouchers among the codes, looked up for this shopper
+    (`shop.offers.vouchers.vouchers_for_codes`): they are not part of the shared offers."""
     now = now or visitor.now
     priced = [PricedLine(product, quantity, product.price) for product, quantity in lines]
     subtotal = sum((line.gross for line in priced), Decimal(0))
@@ -190,9 +201,13 @@ def basket_price(
     qualifying = {vo.offer.id: vo for vo in offers_for_visitor(visitor)} if visitor else {}
     problems: dict[str, str] = {}
     by_code = offers_cached().by_code
+    personal = {voucher.code: voucher for voucher in vouchers if voucher.code in entered}
     for code in entered:
         offer = by_code.get(code)
-        if offer is None:
+        if offer is None and code in personal:
+            if personal[code].problem:
+                problems[code] = personal[code].problem
+        elif offer is None:
             problems[code] = _("“%(code)s” is not a code we know.") % {"code": code}
         elif offer.store_only:
             problems[code] = _("“%(code)s” is for use at our store: show it at the till.") % {
@@ -237,6 +252,7 @@ def basket_price(
             discount = Discount(offer_id, visitor_offer.sentence, amount, False, offer.code)
         discounts.append(discount)
         exclusive_taken = offer.exclusive
+    discounts += _voucher_discount(personal, priced, problems, exclusive_taken, discounts)
 
     method = SHIPPING_METHODS.get(shipping_method, SHIPPING_METHODS["standard"])
     after_discounts = subtotal - sum((d.amount for d in discounts), Decimal(0))
@@ -260,6 +276,37 @@ def basket_price(
         code_problems=problems,
         missing_for_free_shipping=missing if missing and missing > 0 else None,
     )
+
+
+def _voucher_discount(
+    personal: dict[str, VoucherTerms],
+    lines: list[PricedLine],
+    problems: dict[str, str],
+    exclusive_taken: bool,
+    discounts: list[Discount],
+) -> list[Discount]:
+    """The one personal voucher an order may use, after the offers: the best one entered."""
+    usable = sorted(
+        (voucher for voucher in personal.values() if not voucher.problem),
+        key=lambda voucher: (-voucher.percent, voucher.code),
+    )
+    if not usable:
+        return []
+    best, *others = usable
+    for other in others:
+        problems[other.code] = _(
+            "Only one personal voucher can be used per order: “%(code)s” was not used."
+        ) % {"code": other.code}
+    if exclusive_taken:
+        problems[best.code] = _("“%(code)s” cannot be combined with %(other)s.") % {
+            "code": best.code,
+            "other": discounts[0].sentence,
+        }
+        return []
+    amount = _percent_off(lines, best.percent)
+    if not amount:
+        return []
+    return [Discount(None, best.sentence, amount, False, best.code, voucher_id=best.id)]
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,6 @@ class CompiledOffer:
     exclusive: bool
     code: str
     store_only: bool
-    personal: bool
     store_id: int | None
     usage_limit: int | None
     per_customer_limit: int | None

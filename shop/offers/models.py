@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from personalization.models import RegionSet, Segment
@@ -111,20 +113,6 @@ class Offer(Scheduled):
     store = models.ForeignKey(
         "stores.Store", verbose_name=_("store"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    personal = models.BooleanField(
-        _("personal voucher"),
-        default=False,
-        help_text=_("Never listed: only whoever holds the code knows about it."),
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("personal voucher of"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="personal_offers",
-        help_text=_("A one-time thank-you voucher belongs to one shopper."),
-    )
     usage_limit = models.PositiveIntegerField(_("total uses"), null=True, blank=True)
     per_customer_limit = models.PositiveIntegerField(_("uses per customer"), null=True, blank=True)
     times_used = models.PositiveIntegerField(_("used"), default=0, editable=False)
@@ -185,7 +173,17 @@ class OrderDiscount(models.Model):
     code = models.CharField(_("code"), max_length=30, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     free_shipping = models.BooleanField(_("free shipping"), default=False)
+    voucher = models.ForeignKey(
+        "PersonalVoucher",
+        verbose_name=_("personal voucher"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uses",
+    )
     customer_email = models.EmailField(_("customer e-mail"))
+    # Who used it, whatever way they typed their address: see customer_key().
+    customer_key = models.CharField(_("customer key"), max_length=64, blank=True, editable=False)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -194,7 +192,107 @@ class OrderDiscount(models.Model):
         ordering = ("id",)
         verbose_name = _("order discount")
         verbose_name_plural = _("order discounts")
-        indexes = [models.Index(fields=["offer", "customer_email"])]
+        indexes = [models.Index(fields=["offer", "customer_key"])]
 
     def __str__(self) -> str:
         return self.sentence
+
+
+# Providers that ignore dots in the local part of an address (and their other domain names).
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def email_normalize(email: str) -> str:
+    """One customer's address however they typed it: case, a `+tag`, and dots where the
+    provider ignores them make no difference."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    if not local:
+        return email.strip().lower()
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"
+
+
+def customer_key(email: str) -> str:
+    """What "once per customer" counts: a digest of the normalised address (not the address
+    itself, so that use records hold no readable e-mail)."""
+    return hashlib.sha256(email_normalize(email).encode()).hexdigest()
+
+
+class VoucherReason(models.TextChoices):
+    PROFILE = "profile", _("Thank you for answering questions")
+
+
+class PersonalVoucherQuerySet(models.QuerySet):
+    def usable(self, *, at) -> PersonalVoucherQuerySet:
+        """Not used and not expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=at)
+
+
+class PersonalVoucher(models.Model):
+    """A one-time voucher that belongs to one shopper: their account, or until they sign in the
+    browser (first-party visitor id) that earned it. Never part of the shared offers: it is
+    looked up by its code when its owner enters it."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    reason = models.CharField(_("given for"), max_length=20, choices=VoucherReason.choices)
+    percent = models.DecimalField(
+        _("percent off"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    name = models.CharField(_("name shown to shoppers"), max_length=120)
+    name_ja = models.CharField(_("name in Japanese"), max_length=120, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="vouchers",
+    )
+    visitor_id = models.CharField(_("visitor id"), max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("used on order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PersonalVoucherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("personal voucher")
+        verbose_name_plural = _("personal vouchers")
+        constraints = [
+            # At most one reward of a kind per account and per browser, whatever the race.
+            models.UniqueConstraint(
+                fields=["owner", "reason"],
+                condition=models.Q(owner__isnull=False),
+                name="voucher_once_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["visitor_id", "reason"],
+                condition=~models.Q(visitor_id=""),
+                name="voucher_once_per_visitor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def shown_name(self) -> str:
+        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
+
+    def belongs_to(self, *, user, visitor_id: str) -> bool:
+        """Whether this shopper may use it: its account, or the browser that earned it while
+        nobody has claimed it."""
+        if self.owner_id is not None:
+            return user is not None and user.is_authenticated and user.pk == self.owner_id
+        return bool(visitor_id) and visitor_id == self.visitor_id

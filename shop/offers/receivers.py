@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
-import secrets
-from decimal import Decimal
-
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import Q
 from django.dispatch import receiver
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from personalization.profiling import REWARD_KEY, profile_answered
+from personalization.identity import visitor_id
+from personalization.profiling import REWARD_KEY, data_erased, data_exported, profile_answered
 
-from .models import Offer, OfferKind
+from .applicator import sentence_until
+from .models import PersonalVoucher, VoucherReason
+from .vouchers import voucher_grant, vouchers_claim
 
-# Answers needed for the reward, the discount it gives and how long it lasts.
+# Answers needed for the reward.
 REWARD_AFTER = 2
 
 
@@ -24,38 +21,45 @@ REWARD_AFTER = 2
 def reward_answers(sender, request, answers, **kwargs) -> None:
     if len(answers) < REWARD_AFTER or request.session.get(REWARD_KEY):
         return
-    user = request.user if request.user.is_authenticated else None
-    if user is not None and user.personal_offers.exists():
-        return
-    reward = settings.SHOP_PROFILE_REWARD
-    names = {}
-    for language in ("en", "ja"):
-        with translation.override(language):
-            names[language] = _("%(percent)s%% off, thank you for telling us about you") % {
-                "percent": reward["percent"]
-            }
-    offer = Offer.objects.create(
-        name=names["en"],
-        name_ja=names["ja"],
-        kind=OfferKind.PERCENT,
-        value=Decimal(reward["percent"]),
-        code="THANKS-" + secrets.token_hex(3).upper(),
-        owner=user,
-        personal=True,
-        usage_limit=1,
-        per_customer_limit=1,
-        ends_at=timezone.now() + datetime.timedelta(days=reward["days"]),
-        priority=5,
+    voucher = voucher_grant(
+        reason=VoucherReason.PROFILE, user=request.user, visitor_id=visitor_id(request)
     )
-    request.session[REWARD_KEY] = {
-        "code": offer.code,
-        "sentence": names.get(translation.get_language(), offer.name),
-    }
+    if voucher is not None:
+        request.session[REWARD_KEY] = {
+            "code": voucher.code,
+            "sentence": sentence_until(voucher.shown_name, voucher.expires_at),
+        }
 
 
 @receiver(user_logged_in, dispatch_uid="reward_claim_on_login")
 def claim_reward(sender, request, user, **kwargs) -> None:
     """A voucher earned before signing in becomes the account's."""
-    reward = request.session.get(REWARD_KEY) if request is not None else None
-    if reward:
-        Offer.objects.filter(code=reward["code"], owner=None).update(owner=user)
+    if request is not None:
+        vouchers_claim(user=user, visitor_id=visitor_id(request, issue=False))
+
+
+@receiver(data_exported, dispatch_uid="vouchers_export")
+def export_vouchers(sender, request, **kwargs) -> dict:
+    owner = Q(owner=request.user) if request.user.is_authenticated else Q(pk__in=[])
+    browser = visitor_id(request, issue=False)
+    if browser:
+        owner |= Q(owner=None, visitor_id=browser)
+    return {
+        "vouchers": [
+            {
+                "code": voucher.code,
+                "name": voucher.shown_name,
+                "expires": voucher.expires_at.isoformat(),
+                "used": voucher.used_at.isoformat() if voucher.used_at else None,
+            }
+            for voucher in PersonalVoucher.objects.filter(owner)
+        ]
+    }
+
+
+@receiver(data_erased, dispatch_uid="vouchers_erase")
+def erase_vouchers(sender, request, **kwargs) -> None:
+    """Unclaimed vouchers of this browser go with its visitor id (an account's go with it)."""
+    browser = visitor_id(request, issue=False)
+    if browser:
+        PersonalVoucher.objects.filter(owner=None, visitor_id=browser).delete()

@@ -9,11 +9,24 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Discount:
-    offer_id: int
+    offer_id: int | None  # None for a personal voucher
     sentence: str
     amount: Decimal  # taken off the lines (0 for free shipping)
     free_shipping: bool = False
     code: str = ""
+    voucher_id: int | None = None
+
+
+@dataclass(frozen=True)
+class VoucherTerms:
+    """A personal voucher as pricing reads it, looked up for one shopper: `problem` says why
+    they cannot use it (not theirs, used, expired), empty when they can."""
+
+    id: int
+    code: str
+    percent: Decimal
+    sentence: str
+    problem: str = ""
 
 
 @dataclass

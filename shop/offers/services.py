@@ -1,21 +1,26 @@
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
 
+from personalization.resolvers.network import client_address
 from shop.orders.models import Order
 
 from .applicator import basket_price, code_normalize, offers_changed
-from .models import Offer, OrderDiscount
+from .models import Offer, OrderDiscount, PersonalVoucher, customer_key
 from .results import PriceResult
+from .vouchers import vouchers_for_request
 
 SESSION_KEY = "voucher_codes"
-WRONG_CODES_LIMIT = 10
-WRONG_CODES_WINDOW = 60  # seconds: ten wrong codes within a minute...
-LOCKOUT = 15 * 60  # ...and codes are refused for a quarter of an hour
+# Wrong codes one client address may enter, and wrong tries of one code from anywhere, before
+# codes are refused (django-ratelimit's fixed windows): guessing from fresh sessions, or from
+# many addresses at one code, gets nowhere.
+WRONG_CODES_PER_ADDRESS = "10/15m"
+WRONG_TRIES_PER_CODE = "30/h"
 
 
 class CodeRefused(Exception):
@@ -30,10 +35,19 @@ def codes_for_request(request: HttpRequest) -> list[str]:
     return list(request.session.get(SESSION_KEY, []))
 
 
-def _attempts_key(request: HttpRequest) -> str:
-    # Per browser session, falling back to the address for clients that drop the cookie.
-    who = request.session.session_key or request.META.get("REMOTE_ADDR", "")
-    return f"offers:wrong-codes:{who}"
+def _wrong_code_limits(code: str) -> list[dict]:
+    return [
+        {"group": "offers.wrong-codes", "rate": WRONG_CODES_PER_ADDRESS,
+         "key": lambda group, request: client_address(request)},
+        {"group": "offers.wrong-tries", "rate": WRONG_TRIES_PER_CODE,
+         "key": lambda group, request: code},
+    ]  # fmt: skip
+
+
+def _limit_reached(request: HttpRequest, limit: dict) -> bool:
+    """Whether the window's allowance of wrong codes is used up (the next try is refused)."""
+    usage = get_usage(request, **limit)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def code_add(*, request: HttpRequest, code: str, lines, visitor) -> tuple[str, bool]:
@@ -43,19 +57,20 @@ def code_add(*, request: HttpRequest, code: str, lines, visitor) -> tuple[str, b
     code = code_normalize(code)
     if not code or len(code) > 30:
         raise CodeRefused(_("Enter a voucher code."))
-    key = _attempts_key(request)
-    attempts = cache.get(key, 0)
-    if attempts >= WRONG_CODES_LIMIT:
+    limits = _wrong_code_limits(code)
+    if any(_limit_reached(request, limit) for limit in limits):
         raise CodeRefused(_("Too many wrong codes. Please try again in a few minutes."))
-    result = basket_price(lines=lines, visitor=visitor, codes=[code])
+    codes = codes_for_request(request)
+    entered = [*codes, code] if code not in codes else codes
+    result = basket_price(
+        lines=lines, visitor=visitor, codes=entered, vouchers=vouchers_for_request(request, entered)
+    )
     problem = result.code_problems.get(code)
     if problem:
-        locked_out = attempts + 1 >= WRONG_CODES_LIMIT
-        cache.set(key, attempts + 1, LOCKOUT if locked_out else WRONG_CODES_WINDOW)
+        for limit in limits:
+            get_usage(request, increment=True, **limit)
         raise CodeRefused(problem)
-    codes = codes_for_request(request)
-    if code not in codes:
-        request.session[SESSION_KEY] = [*codes, code]
+    request.session[SESSION_KEY] = entered
     return code, any(discount.code == code for discount in result.discounts)
 
 
@@ -70,14 +85,38 @@ def code_remove(*, request: HttpRequest, code: str) -> None:
     ]
 
 
-def offer_uses_check(*, result: PriceResult, email: str) -> None:
-    """Lock the offers an order is about to use and check they still may be used.
+def offer_uses_check(*, result: PriceResult, email: str, user=None, visitor_id: str = "") -> None:
+    """Lock the offers and vouchers an order is about to use and check they still may be used.
 
     Runs inside the order's transaction: however many shoppers check out at the same moment,
-    a code with five uses left is used five times and the others are refused with a reason.
+    a code with five uses left is used five times and the others are refused with a reason;
+    a personal voucher is used once, by its owner. "Once per customer" counts the account and
+    the e-mail address however it is typed (case, `+tag`, dots at Gmail).
     """
-    locked = Offer.objects.select_for_update().in_bulk([d.offer_id for d in result.discounts])
+    vouchers = PersonalVoucher.objects.select_for_update().in_bulk(
+        [d.voucher_id for d in result.discounts if d.voucher_id is not None]
+    )
+    now = timezone.now()
     for discount in result.discounts:
+        voucher = vouchers.get(discount.voucher_id)
+        if discount.voucher_id is not None and (
+            voucher is None
+            or voucher.used_at is not None
+            or voucher.expires_at <= now
+            or not voucher.belongs_to(user=user, visitor_id=visitor_id)
+        ):
+            raise OfferUnavailable(
+                _("“%(offer)s” can no longer be used.") % {"offer": discount.sentence}
+            )
+    locked = Offer.objects.select_for_update().in_bulk(
+        [d.offer_id for d in result.discounts if d.offer_id is not None]
+    )
+    customer = Q(customer_key=customer_key(email))
+    if user is not None and user.is_authenticated:
+        customer |= Q(customer=user)
+    for discount in result.discounts:
+        if discount.offer_id is None:
+            continue
         offer = locked.get(discount.offer_id)
         names = {"offer": discount.sentence}
         if offer is None or not offer.is_active:
@@ -85,7 +124,7 @@ def offer_uses_check(*, result: PriceResult, email: str) -> None:
         if offer.usage_limit is not None and offer.times_used >= offer.usage_limit:
             raise OfferUnavailable(_("“%(offer)s” has just been used up.") % names)
         if offer.per_customer_limit is not None:
-            uses = OrderDiscount.objects.filter(offer=offer, customer_email__iexact=email).count()
+            uses = OrderDiscount.objects.filter(customer, offer=offer).count()
             if uses >= offer.per_customer_limit:
                 raise OfferUnavailable(_("You have already used “%(offer)s”.") % names)
 
@@ -96,16 +135,21 @@ def offer_uses_record(*, order: Order, result: PriceResult, user=None) -> None:
         OrderDiscount(
             order=order,
             offer_id=d.offer_id,
+            voucher_id=d.voucher_id,
             sentence=d.sentence,
             code=d.code,
             amount=d.amount,
             free_shipping=d.free_shipping,
             customer_email=order.email,
+            customer_key=customer_key(order.email),
             customer=user if user is not None and user.is_authenticated else None,
         )
         for d in result.discounts
     )
-    used = [d.offer_id for d in result.discounts]
+    PersonalVoucher.objects.filter(
+        pk__in=[d.voucher_id for d in result.discounts if d.voucher_id is not None]
+    ).update(used_at=timezone.now(), order=order)
+    used = [d.offer_id for d in result.discounts if d.offer_id is not None]
     Offer.objects.filter(pk__in=used).update(times_used=F("times_used") + 1)
     if Offer.objects.filter(pk__in=used, usage_limit__isnull=False).exists():
         # Use counts of limited offers are part of what pricing checks: tell every worker.

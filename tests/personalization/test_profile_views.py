@@ -20,7 +20,7 @@ from personalization.profiling import ANSWERS_KEY, REWARD_KEY, questions_changed
 from personalization.rules import condition_clean
 from personalization.slots import content_changed
 from shop.offers.applicator import offers_changed
-from shop.offers.models import Offer
+from shop.offers.models import PersonalVoucher
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ PET_NAME_PROMPT = "What is your pet’s name?"
 CAT_HEADLINE = "Everything for your cat"
 HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-VOUCHER = re.compile(r"THANKS-[0-9A-F]{6}")
+VOUCHER = re.compile(r"THANKS-[A-Z0-9]{8}")
 
 
 @pytest.fixture(autouse=True)
@@ -274,15 +274,15 @@ def test_the_second_answer_brings_a_thank_you_voucher(shopper, questions):
     card = card_html(response)
     assert "Thank you!" in card
     code = VOUCHER.search(card).group(0)
-    offer = Offer.objects.get(code=code)
-    assert offer.owner is None
-    assert offer.value == Decimal(10)
+    voucher = PersonalVoucher.objects.get(code=code)
+    assert voucher.owner is None
+    assert voucher.percent == Decimal(10)
     assert shopper.session[REWARD_KEY]["code"] == code
 
 
 def test_the_first_answer_brings_no_voucher(shopper, questions):
     answer(shopper, "name", "Aiko")
-    assert not Offer.objects.exists()
+    assert not PersonalVoucher.objects.exists()
 
 
 def test_the_voucher_is_given_only_once(shopper, questions):
@@ -290,7 +290,7 @@ def test_the_voucher_is_given_only_once(shopper, questions):
     answer(shopper, "pet", "cat")
     response = answer(shopper, "pet_name", "Mochi")
     assert response.status_code == 200
-    assert Offer.objects.filter(code__startswith="THANKS-").count() == 1
+    assert PersonalVoucher.objects.count() == 1
 
 
 def test_after_the_thank_you_the_next_page_asks_the_next_question(shopper, questions):
@@ -340,7 +340,7 @@ def test_signing_up_keeps_the_answers(signed_up, django_user_model):
 def test_signing_up_keeps_the_voucher(signed_up, django_user_model):
     _client, code = signed_up
     user = django_user_model.objects.get(email="aiko@example.com")
-    assert Offer.objects.get(code=code).owner == user
+    assert PersonalVoucher.objects.get(code=code).owner == user
 
 
 def test_the_account_page_shows_the_answers_and_the_voucher(signed_up):

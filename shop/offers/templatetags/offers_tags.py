@@ -39,7 +39,7 @@ def store_near_you(context) -> dict:
         for vo in offers_for_visitor(visitor):
             if vo.offer.store_only and nearby and vo.offer.store_id == nearby.store.pk:
                 store_codes.append(vo)
-            elif not (vo.offer.store_only or vo.offer.personal):
+            elif not vo.offer.store_only:
                 online.append(vo)
     return {"request": request, "nearby": nearby, "store_codes": store_codes,
             "online": online[:1]}  # fmt: skip

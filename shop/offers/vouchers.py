@@ -1,0 +1,122 @@
+"""Personal vouchers: granted once per account and per browser, usable by their owner only,
+once, and never stacked with another. They are not part of the shared offers that every page
+walks: a voucher is looked up by its code when its owner enters one."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from personalization.identity import visitor_id
+
+from .applicator import code_normalize, offers_cached, sentence_until
+from .models import PersonalVoucher, VoucherReason
+from .results import VoucherTerms
+
+# Codes are read off a screen and typed: no 0/O or 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _code_new() -> str:
+    return "THANKS-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def vouchers_for_codes(
+    *, codes: Iterable[str], user, visitor_id: str, now: datetime.datetime
+) -> list[VoucherTerms]:
+    """The personal vouchers among the codes entered, each with why this shopper cannot use it.
+
+    Only codes that are not shared offers' are looked for, so a shopper who entered none (or
+    only campaign codes) costs no query. Someone else's voucher reads like an unknown code: a
+    guess never learns that a code exists."""
+    unknown = {code_normalize(code) for code in codes} - offers_cached().by_code.keys() - {""}
+    if not unknown:
+        return []
+    found = []
+    for voucher in PersonalVoucher.objects.filter(code__in=unknown):
+        names = {"code": voucher.code}
+        if not voucher.belongs_to(user=user, visitor_id=visitor_id):
+            problem = _("“%(code)s” is not a code we know.") % names
+        elif voucher.used_at is not None:
+            problem = _("“%(code)s” has already been used.") % names
+        elif voucher.expires_at <= now:
+            problem = _("“%(code)s” is no longer valid.") % names
+        else:
+            problem = ""
+        sentence = sentence_until(voucher.shown_name, voucher.expires_at)
+        found.append(VoucherTerms(voucher.pk, voucher.code, voucher.percent, sentence, problem))
+    return found
+
+
+def vouchers_for_request(request: HttpRequest, codes: Iterable[str]) -> list[VoucherTerms]:
+    return vouchers_for_codes(
+        codes=codes,
+        user=request.user,
+        visitor_id=visitor_id(request, issue=False),
+        now=timezone.now(),
+    )
+
+
+def voucher_grant(*, reason: str, user, visitor_id: str) -> PersonalVoucher | None:
+    """Give a reward voucher unless this account or this browser already had one."""
+    owners = Q(visitor_id=visitor_id) if visitor_id else Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        owners |= Q(owner=user)
+    else:
+        user = None
+        if not visitor_id:
+            return None
+    if PersonalVoucher.objects.filter(owners, reason=reason).exists():
+        return None
+    reward = settings.SHOP_PROFILE_REWARD
+    names = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            names[language] = _("%(percent)s%% off, thank you for telling us about you") % {
+                "percent": reward["percent"]
+            }
+    try:
+        with transaction.atomic():
+            return PersonalVoucher.objects.create(
+                code=_code_new(),
+                reason=reason,
+                percent=Decimal(reward["percent"]),
+                name=names["en"],
+                name_ja=names["ja"],
+                owner=user,
+                visitor_id=visitor_id,
+                expires_at=timezone.now() + datetime.timedelta(days=reward["days"]),
+            )
+    except IntegrityError:
+        return None  # a simultaneous request for the same account or browser was first
+
+
+def vouchers_claim(*, user, visitor_id: str) -> None:
+    """Vouchers this browser earned before signing in become the account's; a reward the
+    account already had is not given twice."""
+    if not visitor_id:
+        return
+    for voucher in PersonalVoucher.objects.filter(owner=None, visitor_id=visitor_id):
+        try:
+            with transaction.atomic():
+                voucher.owner = user
+                voucher.save(update_fields=["owner"])
+        except IntegrityError:
+            voucher.delete()
+
+
+def vouchers_usable(*, user) -> list[PersonalVoucher]:
+    """An account's vouchers that can still be used, for its profile page."""
+    return list(user.vouchers.usable(at=timezone.now()))
+
+
+__all__ = ["VoucherReason", "voucher_grant", "vouchers_claim", "vouchers_for_codes"]
