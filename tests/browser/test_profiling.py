@@ -23,7 +23,7 @@ HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
 CAT_HEADLINE = "Everything for your cat"
 EMAIL = "aiko@example.com"
 PASSWORD = "mochi-the-cat-42"
-VOUCHER = re.compile(r"THANKS-[0-9A-F]{6}")
+VOUCHER = re.compile(r"THANKS-[A-Z0-9]{8}")
 
 
 def _default_slots() -> None:

@@ -87,9 +87,7 @@ def basket_total(client: Client) -> Decimal:
 # Earning
 
 
-def test_answering_earns_a_voucher_bound_to_the_browser_that_earned_it(
-    new_visitor, questions
-):
+def test_answering_earns_a_voucher_bound_to_the_browser_that_earned_it(new_visitor, questions):
     browser = new_visitor()
     code = earn(browser)
     voucher = PersonalVoucher.objects.get(code=code)
