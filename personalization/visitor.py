@@ -43,6 +43,7 @@ class Source(StrEnum):
     CONSENT = "consent"
     DERIVED = "derived"
     PREVIEW = "preview"
+    DELIVERY = "delivery-address"
     DEFAULT = "default"
     NOT_STORED = "not-stored"
 
@@ -61,6 +62,7 @@ SOURCE_DESCRIPTIONS = {
     Source.CONSENT: _("your privacy choice"),
     Source.DERIVED: _("worked out from the facts above"),
     Source.PREVIEW: _("set by the staff preview"),
+    Source.DELIVERY: _("from the delivery address you gave"),
     Source.DEFAULT: _("our default, as nothing else told us"),
     Source.NOT_STORED: _("not remembered: you have not allowed personalization"),
 }
@@ -135,6 +137,7 @@ class Builder:
         user: Any,
         now: datetime.datetime,
         overrides: Mapping[str, Any] | None,
+        delivery: Mapping[str, Any] | None = None,
     ) -> None:
         self.request = request
         self.user = user
@@ -143,6 +146,8 @@ class Builder:
         self.facts: dict[str, Fact] = {
             name: Fact(value, Source.PREVIEW) for name, value in self.overrides.items()
         }
+        for name, value in (delivery or {}).items():
+            self.facts.setdefault(name, Fact(value, Source.DELIVERY))
 
     def add(self, name: str, value: Any, source: Source) -> None:
         if name not in self.facts:
@@ -183,11 +188,24 @@ def resolve_visitor(
     user: Any = None,
     overrides: Mapping[str, Any] | None = None,
     now: datetime.datetime | None = None,
+    delivery: Mapping[str, str] | None = None,
 ) -> Visitor:
-    """Build the Visitor for a request, a user, or neither (a Celery task, a preview)."""
+    """Build the Visitor for a request, a user, or neither (a Celery task, a preview).
+
+    `delivery` places the visitor at a delivery address (country, region, postal_code, city):
+    where an order goes decides its regional prices, not where the shopper browses from."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
-    builder = Builder(request=request, user=user, now=now or timezone.now(), overrides=overrides)
+    if delivery is not None:
+        # The address replaces every location fact: no coordinates or zone from elsewhere.
+        delivery = {"latitude": None, "longitude": None, **delivery}
+    builder = Builder(
+        request=request,
+        user=user,
+        now=now or timezone.now(),
+        overrides=overrides,
+        delivery=delivery,
+    )
     for resolver in resolvers():
         try:
             resolver.resolve(builder)

@@ -67,12 +67,19 @@ class CheckoutForm(forms.Form):
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     expected_discount = forms.DecimalField(widget=forms.HiddenInput, required=False)
+    expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, shipping_prices: dict[str, Decimal] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
         self.fields["region"].choices = [("", _("Choose…")), *region_choices()]
-        prices = shipping_prices or {}
+        self.shipping_prices_set(shipping_prices or {})
+        if not self.is_bound:
+            # A fresh token per form shown: submitting the same form twice places one order.
+            self.initial.setdefault("token", secrets.token_urlsafe(24))
+
+    def shipping_prices_set(self, prices: dict[str, Decimal]) -> None:
+        """Label each delivery method with its price for this basket (and address)."""
         self.fields["shipping_method"].choices = [
             (
                 code,
@@ -80,9 +87,6 @@ class CheckoutForm(forms.Form):
             )
             for code, method in SHIPPING_METHODS.items()
         ]
-        if not self.is_bound:
-            # A fresh token per form shown: submitting the same form twice places one order.
-            self.initial.setdefault("token", secrets.token_urlsafe(24))
 
     def clean_card_number(self) -> str:
         number = re.sub(r"[\s-]", "", self.cleaned_data["card_number"])

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,38 @@ class CheckoutDetails:
 
 class CheckoutError(Exception):
     """The order cannot be placed as it is; the message tells the shopper what to change."""
+
+
+def checkout_visitor(*, request: HttpRequest, address: Mapping[str, str] | None) -> Visitor:
+    """Who pricing sees at checkout: the shopper as they are, never a staff preview (a preview
+    must not price a real order), placed at the delivery address once they have given one."""
+    delivery = None
+    if address is not None:
+        delivery = {name: address[name] for name in ("country", "region", "postal_code", "city")}
+    return resolve_visitor(request=request, delivery=delivery)
+
+
+def discount_changes(*, seen: PriceResult, now: PriceResult, place: str) -> list[str]:
+    """What delivering to `place` changed in the discounts the shopper saw, in sentences."""
+    seen_by = {(d.offer_id, d.voucher_id): d for d in seen.discounts}
+    now_by = {(d.offer_id, d.voucher_id): d for d in now.discounts}
+    names = {"place": place}
+    changes = [
+        _("“%(offer)s” is not for delivery to %(place)s.") % {**names, "offer": d.sentence}
+        for key, d in seen_by.items()
+        if key not in now_by
+    ]
+    changes += [
+        _("“%(offer)s” applies to delivery to %(place)s.") % {**names, "offer": d.sentence}
+        for key, d in now_by.items()
+        if key not in seen_by
+    ]
+    if seen.shipping != now.shipping and not changes:
+        changes.append(
+            _("Shipping to %(place)s costs %(amount)s.")
+            % {**names, "amount": money_format(now.shipping) if now.shipping else _("nothing")}
+        )
+    return changes
 
 
 def checkout_price(

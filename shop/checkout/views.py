@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from personalization.identity import visitor_id
+from personalization.regions import place_name
+from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
+from shop.money import money_format
+from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
 from shop.offers.vouchers import vouchers_for_request
 from shop.orders.access import order_remember, order_visible
@@ -13,7 +20,13 @@ from shop.orders.models import Order
 
 from .forms import CheckoutForm
 from .payments import PaymentDeclined
-from .services import CheckoutError, checkout_price, order_place
+from .services import (
+    CheckoutError,
+    checkout_price,
+    checkout_visitor,
+    discount_changes,
+    order_place,
+)
 from .shipping import SHIPPING_METHODS
 
 
@@ -28,53 +41,76 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect("basket:detail")
     codes = codes_for_request(request)
     vouchers = vouchers_for_request(request, codes)
-    # Each delivery method priced with the visitor's offers, for the choice and the summary.
-    prices = {
-        code: checkout_price(
-            basket=basket,
-            visitor=request.visitor,
-            codes=codes,
-            shipping_method=code,
-            vouchers=vouchers,
-        )
-        for code in SHIPPING_METHODS
-    }
-    shipping_prices = {code: result.shipping for code, result in prices.items()}
+
+    def priced(visitor: Visitor) -> dict[str, PriceResult]:
+        """Each delivery method priced for the visitor, for the choice and the summary."""
+        return {
+            code: checkout_price(
+                basket=basket, visitor=visitor, codes=codes, shipping_method=code,
+                vouchers=vouchers,
+            )
+            for code in SHIPPING_METHODS
+        }  # fmt: skip
+
+    prices = priced(checkout_visitor(request=request, address=None))
     if request.method == "POST":
-        form = CheckoutForm(request.POST, shipping_prices=shipping_prices)
+        form = CheckoutForm(request.POST, shipping_prices=_shipping(prices))
         if form.is_valid():
-            try:
-                order = order_place(
-                    basket=basket,
-                    details=form.details(),
-                    card=form.card(),
-                    idempotency_key=form.cleaned_data["token"],
-                    user=request.user,
-                    language=get_language(),
-                    visitor=request.visitor,
-                    codes=codes,
-                    expected_discount=form.cleaned_data["expected_discount"],
-                    visitor_id=visitor_id(request, issue=False),
-                )
-            except (PaymentDeclined, CheckoutError) as error:
-                # Nothing was charged or saved; the basket and the typed address stay.
-                form.add_error(None, str(error))
+            # Regional prices follow where the order goes, not where the shopper browses from.
+            method = form.cleaned_data["shipping_method"]
+            seen = prices[method]
+            visitor = checkout_visitor(request=request, address=form.cleaned_data)
+            prices = priced(visitor)
+            form.shipping_prices_set(_shipping(prices))
+            expected = form.cleaned_data["expected_total"]
+            if expected is not None and expected != prices[method].total:
+                place = place_name(form.cleaned_data["region"] or form.cleaned_data["country"])
+                changes = discount_changes(seen=seen, now=prices[method], place=place)
+                total = {"total": money_format(prices[method].total)}
+                form.add_error(
+                    None,
+                    " ".join([*changes, _("Your total for this address is %(total)s: please "
+                                          "check it and place the order again.") % total]),
+                )  # fmt: skip
             else:
-                order_remember(request, order)
-                codes_clear(request=request)
-                return redirect(order.get_absolute_url() + "?placed=1")
+                try:
+                    order = order_place(
+                        basket=basket,
+                        details=form.details(),
+                        card=form.card(),
+                        idempotency_key=form.cleaned_data["token"],
+                        user=request.user,
+                        language=get_language(),
+                        visitor=visitor,
+                        codes=codes,
+                        expected_discount=form.cleaned_data["expected_discount"],
+                        visitor_id=visitor_id(request, issue=False),
+                    )
+                except (PaymentDeclined, CheckoutError) as error:
+                    # Nothing was charged or saved; the basket and the typed address stay.
+                    form.add_error(None, str(error))
+                else:
+                    order_remember(request, order)
+                    codes_clear(request=request)
+                    return redirect(order.get_absolute_url() + "?placed=1")
     else:
         initial = {}
         if request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
-        form = CheckoutForm(initial=initial, shipping_prices=shipping_prices)
+        form = CheckoutForm(initial=initial, shipping_prices=_shipping(prices))
     method = form.data.get("shipping_method") if form.is_bound else "standard"
     price = prices.get(method) or prices["standard"]
-    # What the shopper sees now; placement refuses if the discounts changed meanwhile.
+    # What the shopper sees now; placement refuses if the total or discounts differ from it.
     form.fields["expected_discount"].initial = price.discount_total
+    form.fields["expected_total"].initial = price.total
     if form.is_bound:
         form.data = form.data.copy()
         form.data["expected_discount"] = str(price.discount_total)
+        form.data["expected_total"] = str(price.total)
     return render(
         request, "checkout/checkout.html", {"form": form, "basket": basket, "price": price}
     )
+
+
+def _shipping(prices: dict[str, PriceResult]) -> dict[str, Decimal]:
+    return {code: result.shipping for code, result in prices.items()}
