@@ -49,6 +49,7 @@ bench: install messages
 	$(BIN)/python bench/slots.py
 	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/profiling.py
+	$(BIN)/python bench/vouchers.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

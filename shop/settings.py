@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.orders.tasks.send_pending_order_emails",
         "schedule": 300.0,
     },
+    "purge-ended-vouchers": {
+        "task": "shop.offers.tasks.purge_vouchers",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "rebuild-regional-popularity": {
         "task": "shop.catalog.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),

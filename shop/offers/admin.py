@@ -16,7 +16,7 @@ from shop.catalog.models import PetType, Product
 from shop.money import money_format
 
 from .applicator import basket_price
-from .models import Offer, OrderDiscount
+from .models import Offer, OrderDiscount, PersonalVoucher
 
 
 class OfferForm(forms.ModelForm):
@@ -152,4 +152,24 @@ class OrderDiscountAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OrderDiscount._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(PersonalVoucher)
+class PersonalVoucherAdmin(admin.ModelAdmin):
+    """Thank-you vouchers, to answer a shopper's question about one: read only, and without
+    who owns them (staff find a shopper's voucher by its code)."""
+
+    list_display = ("code", "reason", "percent", "created_at", "expires_at", "used_at", "order")
+    list_filter = ("reason",)
+    search_fields = ("code",)
+    fields = ("code", "reason", "percent", "name", "name_ja", "created_at", "expires_at",
+              "used_at", "order")  # fmt: skip
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # earned by shoppers, never handed out by hand
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

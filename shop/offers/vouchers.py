@@ -114,6 +114,19 @@ def vouchers_claim(*, user, visitor_id: str) -> None:
             voucher.delete()
 
 
+# How long an ended voucher is kept, to answer a shopper who asks about it.
+KEEP_ENDED = datetime.timedelta(days=90)
+
+
+def vouchers_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete vouchers that ended (or were used) long ago; returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_ENDED
+    deleted, _by_model = PersonalVoucher.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(used_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
 def vouchers_usable(*, user) -> list[PersonalVoucher]:
     """An account's vouchers that can still be used, for its profile page."""
     return list(user.vouchers.usable(at=timezone.now()))

@@ -272,3 +272,20 @@ def test_an_offer_reads_in_the_visitors_language(client):
         offers_changed()
     assert "Treats: buy 2, get 1 free" in english
     assert "おやつ2点購入でもう1点無料" in japanese
+
+
+def test_vouchers_long_ended_or_used_are_purged_and_orders_keep_their_discount(user):
+    from shop.offers.tasks import purge_vouchers
+
+    now = timezone.now()
+    fresh = voucher_grant(reason=VoucherReason.PROFILE, user=user, visitor_id="a")
+    PersonalVoucher.objects.create(
+        code="THANKS-OLDOLDOL", reason="old", percent=Decimal(10), name="old",
+        expires_at=now - datetime.timedelta(days=91),
+    )  # fmt: skip
+    PersonalVoucher.objects.create(
+        code="THANKS-USEDUSED", reason="used", percent=Decimal(10), name="used",
+        expires_at=now + datetime.timedelta(days=1), used_at=now - datetime.timedelta(days=91),
+    )  # fmt: skip
+    assert purge_vouchers() == 2
+    assert list(PersonalVoucher.objects.all()) == [fresh]
