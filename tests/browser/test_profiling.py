@@ -153,3 +153,21 @@ def test_a_new_visitor_answers_without_javascript_and_keeps_it_all_on_signing_up
     expect(main).to_contain_text("pet_name: Mochi")
     expect(main.get_by_text(code)).to_be_visible()
     context.close()
+
+
+def test_a_refused_answer_says_why_in_the_card(
+    browser: Browser, live_server, cat_profiling, settings
+):
+    settings.PERSONALIZATION_ANSWER_RATE = "1/m"  # a second answer within the minute is refused
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server.url)
+    page.get_by_role("button", name="Accept all").click()
+    card = page.locator("#profile-card")
+    card.get_by_role("radio", name="Cat").check()
+    card.get_by_role("button", name="Save").click()
+    card.get_by_role("textbox", name=PET_NAME_PROMPT).fill("Mochi")
+    card.get_by_role("button", name="Save").click()
+    expect(card).to_contain_text("Too many answers at once. Please try again in a minute.")
+    expect(card).not_to_contain_text(VOUCHER)
+    context.close()
