@@ -111,7 +111,8 @@ def vouchers_claim(*, user, visitor_id: str) -> None:
                 voucher.owner = user
                 voucher.save(update_fields=["owner"])
         except IntegrityError:
-            voucher.delete()
+            # Ended, not deleted: the row still says this browser had its reward.
+            PersonalVoucher.objects.filter(pk=voucher.pk).update(expires_at=timezone.now())
 
 
 # How long an ended voucher is kept, to answer a shopper who asks about it.

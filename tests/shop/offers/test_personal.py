@@ -289,3 +289,16 @@ def test_vouchers_long_ended_or_used_are_purged_and_orders_keep_their_discount(u
     )  # fmt: skip
     assert purge_vouchers() == 2
     assert list(PersonalVoucher.objects.all()) == [fresh]
+
+
+def test_signing_in_to_an_account_that_had_its_reward_brings_no_second_one(new_visitor, questions):
+    shopper = UserFactory(password="mochi-the-cat-42")
+    voucher_grant(reason=VoucherReason.PROFILE, user=shopper, visitor_id="elsewhere")
+    browser = new_visitor()
+    code = earn(browser)
+    browser.post(reverse("account_login"), {"login": shopper.email, "password": "mochi-the-cat-42"})
+    assert PersonalVoucher.objects.filter(owner=shopper).count() == 1
+    # The browser's own voucher has ended, and signing out does not earn it a new one.
+    assert PersonalVoucher.objects.get(code=code).expires_at <= timezone.now()
+    browser.post(reverse("account_logout"))
+    assert earn(browser) is None
