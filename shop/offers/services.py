@@ -10,15 +10,16 @@ from django_ratelimit.core import get_usage
 from personalization.resolvers.network import client_address
 from shop.orders.models import Order
 
-from .applicator import basket_price, code_normalize, offers_changed
+from .applicator import basket_price, code_normalize, offers_cached, offers_changed
 from .models import Offer, OrderDiscount, PersonalVoucher, customer_key
 from .results import PriceResult
 from .vouchers import vouchers_for_request
 
 SESSION_KEY = "voucher_codes"
-# Wrong codes one client address may enter, and wrong tries of one code from anywhere, before
-# codes are refused (django-ratelimit's fixed windows): guessing from fresh sessions, or from
-# many addresses at one code, gets nowhere.
+# Wrong codes one client address may enter before codes are refused, and wrong tries of one
+# code that is not a campaign's from anywhere (django-ratelimit's fixed windows): guessing from
+# fresh sessions, or from many addresses at one code, gets nowhere, while a popular campaign code
+# that many shoppers try outside its region can never be blocked for everyone.
 WRONG_CODES_PER_ADDRESS = "10/15m"
 WRONG_TRIES_PER_CODE = "30/h"
 
@@ -36,12 +37,16 @@ def codes_for_request(request: HttpRequest) -> list[str]:
 
 
 def _wrong_code_limits(code: str) -> list[dict]:
-    return [
+    limits = [
         {"group": "offers.wrong-codes", "rate": WRONG_CODES_PER_ADDRESS,
          "key": lambda group, request: client_address(request)},
-        {"group": "offers.wrong-tries", "rate": WRONG_TRIES_PER_CODE,
-         "key": lambda group, request: code},
     ]  # fmt: skip
+    if code not in offers_cached().by_code:
+        limits.append(
+            {"group": "offers.wrong-tries", "rate": WRONG_TRIES_PER_CODE,
+             "key": lambda group, request: code}
+        )  # fmt: skip
+    return limits
 
 
 def _limit_reached(request: HttpRequest, limit: dict) -> bool:

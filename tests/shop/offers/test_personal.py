@@ -302,3 +302,51 @@ def test_signing_in_to_an_account_that_had_its_reward_brings_no_second_one(new_v
     assert PersonalVoucher.objects.get(code=code).expires_at <= timezone.now()
     browser.post(reverse("account_logout"))
     assert earn(browser) is None
+
+
+def test_codes_are_limited_per_client_address_not_per_session(product):
+    # Twenty fresh sessions from one address: the eleventh wrong code is refused unseen.
+    texts = []
+    for attempt in range(12):
+        browser = Client()
+        fill(browser, product)
+        texts.append(enter(browser, f"GUESS{attempt:04d}"))
+    assert "is not a code we know" in texts[9]
+    assert "Too many wrong codes. Please try again in a few minutes." in texts[10]
+    assert "is not a code we know" not in texts[11]
+    # Another shopper elsewhere is not affected.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    fill(elsewhere, product)
+    assert "is not a code we know" in enter(elsewhere, "GUESS9999")
+
+
+def test_one_code_tried_from_many_addresses_is_refused(product, monkeypatch):
+    monkeypatch.setattr("shop.offers.services.WRONG_TRIES_PER_CODE", "3/h")
+    for address in range(3):
+        browser = Client(REMOTE_ADDR=f"198.51.100.{address + 1}")
+        fill(browser, product)
+        assert "is not a code we know" in enter(browser, "THANKS-SOMEONES")
+    browser = Client(REMOTE_ADDR="198.51.100.99")
+    fill(browser, product)
+    assert "Too many wrong codes" in enter(browser, "THANKS-SOMEONES")
+
+
+def test_a_campaign_code_tried_outside_its_region_is_never_blocked_for_everyone(
+    product, monkeypatch, settings
+):
+    from shop.offers.applicator import offers_changed
+    from shop.offers.models import Offer
+
+    monkeypatch.setattr("shop.offers.services.WRONG_TRIES_PER_CODE", "3/h")
+    Offer.objects.create(name="Kyushu deal", kind="percent", value=Decimal(5), code="KYUSHU5",
+                         regions=["JP-40"])  # fmt: skip
+    offers_changed()
+    for address in range(5):
+        browser = Client(REMOTE_ADDR=f"198.51.100.{address + 1}")
+        fill(browser, product)
+        assert "is not valid for you or your region" in enter(browser, "KYUSHU5")
+    fukuoka = Client(REMOTE_ADDR="198.51.100.50")
+    fukuoka.post(reverse("personalization:region"), {"place": "JP-40"})
+    fill(fukuoka, product)
+    assert "Code “KYUSHU5” applied." in enter(fukuoka, "KYUSHU5")
+    offers_changed()
