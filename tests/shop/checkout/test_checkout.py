@@ -7,7 +7,9 @@ from django.core import mail
 from django.urls import reverse
 
 from shop.catalog.models import Product
+from shop.checkout.models import Payment, PaymentStatus
 from shop.orders.models import Order, OrderStatus
+from tests.conftest import checkout_submit
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ def filled_basket(client, product):
 
 
 def place(client, data, **overrides):
-    return client.post(reverse("checkout:checkout"), {**data, **overrides}, follow=True)
+    return checkout_submit(client, data, **overrides)
 
 
 def test_checkout_with_the_test_card_places_a_paid_order(
@@ -60,7 +62,12 @@ def test_declined_card_keeps_basket_and_stock(client, filled_basket, checkout_da
     response = place(client, checkout_data, card_number="4000 0000 0000 0002")
     content = response.content.decode()
     assert "Your card was declined. No money was taken." in content
-    assert Order.objects.count() == 0
+    # The order written before paying is cancelled, silently: the shopper saw why on the page.
+    order = Order.objects.get()
+    assert order.status == OrderStatus.CANCELLED
+    assert order.events.get(status=OrderStatus.CANCELLED).note == "payment failed"
+    assert Payment.objects.get().status == PaymentStatus.FAILED
+    assert len(mail.outbox) == 0
     filled_basket.refresh_from_db()
     assert filled_basket.stock == 5
     # What the shopper typed is still there; the card number is asked again.
