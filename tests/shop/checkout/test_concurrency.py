@@ -10,8 +10,9 @@ from django.db import close_old_connections
 
 from shop.basket.models import Basket, BasketLine
 from shop.catalog.models import Product
+from shop.checkout.models import TestPaymentIntent
 from shop.checkout.services import CheckoutDetails, CheckoutError, order_place
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderStatus
 from tests.factories import ProductFactory
 
 SHOPPERS = 6
@@ -56,4 +57,7 @@ def test_exactly_the_available_stock_is_sold():
 
     assert sorted(outcomes) == ["ordered"] * STOCK + ["sold out"] * (SHOPPERS - STOCK)
     assert Order.objects.count() == STOCK
+    # Each sold unit was paid for after its order committed, once.
+    assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.PAID}
+    assert TestPaymentIntent.objects.filter(status="captured", captures=1).count() == STOCK
     assert Product.objects.get(pk=product.pk).stock == 0

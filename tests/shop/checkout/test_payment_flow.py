@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from personalization.visitor import resolve_visitor
 from shop.checkout.models import Payment, PaymentStatus, TestPaymentIntent
 from shop.checkout.payments import PaymentDeclined
 from shop.checkout.reconciliation import payments_reconcile
@@ -110,3 +111,13 @@ def test_a_provider_timeout_leaves_the_order_waiting_until_reconciliation_pays_i
     assert len(mail.outbox) == 1  # the confirmation, once settled
     assert payments_reconcile(now=later) == {}
     assert_consistent()
+
+
+def test_a_declined_card_does_not_make_a_shopper_someone_who_has_ordered(buy, user):
+    with pytest.raises(PaymentDeclined):
+        buy(DECLINED)
+    Order.objects.update(user=user)
+    assert resolve_visitor(user=user).get("has_ordered") is False
+    buy(SUCCESS, key="again", basket=buy.basket)
+    Order.objects.update(user=user)
+    assert resolve_visitor(user=user).get("has_ordered") is True
