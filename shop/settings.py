@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.offers.tasks.purge_vouchers",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Settles payments a lost connection or a provider timeout left unfinished.
+    "reconcile-payments": {
+        "task": "shop.checkout.tasks.payments_reconcile",
+        "schedule": 300.0,
+    },
     "rebuild-regional-popularity": {
         "task": "shop.catalog.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import kombu.pools
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from shop.celery import app as celery_app
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
@@ -95,3 +97,23 @@ def checkout_data():
         "card_cvc": "123",
         "token": "form-token-1",
     }
+
+
+TOKEN_INPUT = re.compile(r'name="token" value="([^"]+)"')
+
+
+def checkout_submit(client, data: dict, **overrides):
+    """Post the checkout form as its page would, following redirects.
+
+    The `token` in the data names one checkout page: the first time a name is used, the page
+    is fetched and its signed token (bound to this client's basket) stands in for the name, so
+    sending the same name twice is submitting the same page twice."""
+    fields = {**data, **overrides}
+    tokens = client.__dict__.setdefault("_checkout_tokens", {})
+    name = fields.get("token", "")
+    if name not in tokens:
+        page = client.get(reverse("checkout:checkout"))
+        found = TOKEN_INPUT.search(page.content.decode()) if page.status_code == 200 else None
+        tokens[name] = found[1] if found else name
+    fields["token"] = tokens[name]
+    return client.post(reverse("checkout:checkout"), fields, follow=True)

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-import re
-import secrets
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from personalization.regions import COUNTRIES, country_choices, region_choices
+from shop.basket.models import Basket
 from shop.money import money_format
 
-from .payments import Card, luhn_valid
-from .services import CheckoutDetails
+from .services import (
+    CheckoutDetails,
+    checkout_expired_message,
+    checkout_token_key,
+    checkout_token_new,
+)
 from .shipping import SHIPPING_METHODS
 
 
@@ -50,33 +52,25 @@ class CheckoutForm(forms.Form):
     shipping_method = forms.ChoiceField(
         label=_("Delivery"), widget=forms.RadioSelect, initial="standard"
     )
-    card_number = forms.CharField(
-        label=_("Card number"),
-        max_length=23,
-        widget=forms.TextInput({"autocomplete": "cc-number", "inputmode": "numeric"}),
-    )
-    card_expiry = forms.CharField(
-        label=_("Expiry (MM/YY)"),
-        max_length=7,
-        widget=forms.TextInput({"autocomplete": "cc-exp", "placeholder": "MM/YY"}),
-    )
-    card_cvc = forms.CharField(
-        label=_("Security code"),
-        max_length=4,
-        widget=forms.TextInput({"autocomplete": "cc-csc", "inputmode": "numeric"}),
-    )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=300)
     expected_discount = forms.DecimalField(widget=forms.HiddenInput, required=False)
     expected_total = forms.DecimalField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, shipping_prices: dict[str, Decimal] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        basket: Basket,
+        shipping_prices: dict[str, Decimal] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.basket = basket
         self.fields["country"].choices = country_choices()
         self.fields["region"].choices = [("", _("Choose…")), *region_choices()]
         self.shipping_prices_set(shipping_prices or {})
         if not self.is_bound:
             # A fresh token per form shown: submitting the same form twice places one order.
-            self.initial.setdefault("token", secrets.token_urlsafe(24))
+            self.initial.setdefault("token", checkout_token_new(basket=basket))
 
     def shipping_prices_set(self, prices: dict[str, Decimal]) -> None:
         """Label each delivery method with its price for this basket (and address)."""
@@ -88,33 +82,18 @@ class CheckoutForm(forms.Form):
             for code, method in SHIPPING_METHODS.items()
         ]
 
-    def clean_card_number(self) -> str:
-        number = re.sub(r"[\s-]", "", self.cleaned_data["card_number"])
-        if not luhn_valid(number):
-            raise forms.ValidationError(_("This card number is not valid."))
-        return number
-
-    def clean_card_expiry(self) -> tuple[int, int]:
-        match = re.fullmatch(
-            r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", self.cleaned_data["card_expiry"]
-        )
-        if not match or not 1 <= int(match[1]) <= 12:
-            raise forms.ValidationError(_("Enter the expiry date as MM/YY."))
-        month, year = int(match[1]), int(match[2])
-        year = year + 2000 if year < 100 else year
-        today = timezone.localdate()
-        if (year, month) < (today.year, today.month):
-            raise forms.ValidationError(_("This card has expired."))
-        return month, year
-
-    def clean_card_cvc(self) -> str:
-        cvc = self.cleaned_data["card_cvc"].strip()
-        if not re.fullmatch(r"\d{3,4}", cvc):
-            raise forms.ValidationError(_("The security code is the 3 or 4 digits on the card."))
-        return cvc
+    def token_renew(self) -> None:
+        """Give the page shown again a new token: its next submit is a new attempt."""
+        self.data = self.data.copy()
+        self.data["token"] = checkout_token_new(basket=self.basket)
 
     def clean(self) -> dict:
         data = super().clean()
+        key = checkout_token_key(token=data.get("token", ""), basket=self.basket)
+        if key is None:
+            # Tampered, too old, or made for another basket (another shopper's page replayed).
+            self.add_error(None, checkout_expired_message())
+        data["idempotency_key"] = key
         country = COUNTRIES.get(data.get("country", ""))
         region = data.get("region")
         if country and region and region not in country.regions:
@@ -145,13 +124,4 @@ class CheckoutForm(forms.Form):
             city=data["city"],
             address=data["address"],
             shipping_method=data["shipping_method"],
-        )
-
-    def card(self) -> Card:
-        month, year = self.cleaned_data["card_expiry"]
-        return Card(
-            number=self.cleaned_data["card_number"],
-            expiry_month=month,
-            expiry_year=year,
-            cvc=self.cleaned_data["card_cvc"],
         )

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from personalization.identity import visitor_id
 from personalization.regions import place_name
@@ -15,13 +16,13 @@ from shop.money import money_format
 from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
 from shop.offers.vouchers import vouchers_for_request
-from shop.orders.access import order_remember, order_visible
-from shop.orders.models import Order
+from shop.orders.access import order_remember
 
 from .forms import CheckoutForm
-from .payments import PaymentDeclined
+from .payments import PaymentDeclined, payment_provider
 from .services import (
     CheckoutError,
+    checkout_order_placed,
     checkout_price,
     checkout_visitor,
     discount_changes,
@@ -29,14 +30,20 @@ from .services import (
 )
 from .shipping import SHIPPING_METHODS
 
+# The test provider's card fields; a hosted-fields provider posts only a token.
+CARD_FIELDS = ("card_number", "card_expiry", "card_cvc")
 
+
+@sensitive_post_parameters(*CARD_FIELDS)
 def checkout(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        # The same form sent again (double click, reload): show the order it already placed.
-        placed = Order.objects.filter(idempotency_key=request.POST.get("token", "")).first()
-        if placed is not None and order_visible(request, placed):
-            return redirect(placed.get_absolute_url() + "?placed=1")
     basket = basket_for_request(request)
+    if request.method == "POST":
+        # The same form sent again (double click, reload): show the order it already placed,
+        # but only to the basket it was placed from.
+        placed = checkout_order_placed(token=request.POST.get("token", ""), basket=basket)
+        if placed is not None:
+            order_remember(request, placed)
+            return redirect(placed.get_absolute_url() + "?placed=1")
     if basket is None or basket.is_empty:
         return redirect("basket:detail")
     codes = codes_for_request(request)
@@ -53,9 +60,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
         }  # fmt: skip
 
     prices = priced(checkout_visitor(request=request, address=None))
+    payment_form_class = payment_provider().payment_form_class
     if request.method == "POST":
-        form = CheckoutForm(request.POST, shipping_prices=_shipping(prices))
-        if form.is_valid():
+        form = CheckoutForm(request.POST, basket=basket, shipping_prices=_shipping(prices))
+        payment_form = payment_form_class(request.POST)
+        if all([form.is_valid(), payment_form.is_valid()]):
             # Regional prices follow where the order goes, not where the shopper browses from.
             method = form.cleaned_data["shipping_method"]
             seen = prices[method]
@@ -77,8 +86,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     order = order_place(
                         basket=basket,
                         details=form.details(),
-                        card=form.card(),
-                        idempotency_key=form.cleaned_data["token"],
+                        payment_method=payment_form.payment_method(),
+                        idempotency_key=form.cleaned_data["idempotency_key"],
                         user=request.user,
                         language=get_language(),
                         visitor=visitor,
@@ -87,28 +96,32 @@ def checkout(request: HttpRequest) -> HttpResponse:
                         visitor_id=visitor_id(request, issue=False),
                     )
                 except (PaymentDeclined, CheckoutError) as error:
-                    # Nothing was charged or saved; the basket and the typed address stay.
+                    # Nothing was charged; the basket and the typed address stay.
                     form.add_error(None, str(error))
                 else:
                     order_remember(request, order)
                     codes_clear(request=request)
                     return redirect(order.get_absolute_url() + "?placed=1")
+        # Shown again: a new token for the next attempt; card fields always render empty.
+        form.token_renew()
     else:
         initial = {}
         if request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
-        form = CheckoutForm(initial=initial, shipping_prices=_shipping(prices))
+        form = CheckoutForm(initial=initial, basket=basket, shipping_prices=_shipping(prices))
+        payment_form = payment_form_class()
     method = form.data.get("shipping_method") if form.is_bound else "standard"
     price = prices.get(method) or prices["standard"]
     # What the shopper sees now; placement refuses if the total or discounts differ from it.
     form.fields["expected_discount"].initial = price.discount_total
     form.fields["expected_total"].initial = price.total
     if form.is_bound:
-        form.data = form.data.copy()
         form.data["expected_discount"] = str(price.discount_total)
         form.data["expected_total"] = str(price.total)
     return render(
-        request, "checkout/checkout.html", {"form": form, "basket": basket, "price": price}
+        request,
+        "checkout/checkout.html",
+        {"form": form, "payment_form": payment_form, "basket": basket, "price": price},
     )
 
 

@@ -159,3 +159,17 @@ def offer_uses_record(*, order: Order, result: PriceResult, user=None) -> None:
     if Offer.objects.filter(pk__in=used, usage_limit__isnull=False).exists():
         # Use counts of limited offers are part of what pricing checks: tell every worker.
         transaction.on_commit(offers_changed)
+
+
+def offer_uses_release(*, order: Order) -> None:
+    """Give back the uses an order took (its payment failed): the order keeps no discounts."""
+    discounts = list(OrderDiscount.objects.filter(order=order).exclude(offer=None))
+    used = [d.offer_id for d in discounts]
+    OrderDiscount.objects.filter(order=order).delete()
+    # A personal voucher is its owner's again, to use on the next attempt.
+    PersonalVoucher.objects.filter(order=order).update(used_at=None, order=None)
+    for offer_id in used:
+        # One use per discount row, as offer_uses_record counted them; never below zero.
+        Offer.objects.filter(pk=offer_id, times_used__gt=0).update(times_used=F("times_used") - 1)
+    if Offer.objects.filter(pk__in=used, usage_limit__isnull=False).exists():
+        transaction.on_commit(offers_changed)

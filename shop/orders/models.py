@@ -18,6 +18,7 @@ def order_number_new() -> str:
 
 
 class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PLACED = "placed", _("Placed")
     PAID = "paid", _("Paid")
     PACKED = "packed", _("Packed")
@@ -28,6 +29,8 @@ class OrderStatus(models.TextChoices):
 
 # Where an order may go next. Staff cannot move an order backwards or revive a cancelled one.
 TRANSITIONS: dict[str, set[str]] = {
+    # Checkout writes the order first and takes the money after; reconciliation settles it.
+    OrderStatus.AWAITING_PAYMENT: {OrderStatus.PAID, OrderStatus.CANCELLED},
     OrderStatus.PLACED: {OrderStatus.PAID, OrderStatus.CANCELLED},
     OrderStatus.PAID: {OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.CANCELLED},
     OrderStatus.PACKED: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
@@ -148,6 +151,8 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Off for steps the customer already saw on screen (a declined card cancels its order).
+    notify = models.BooleanField(_("e-mail the customer"), default=True)
 
     class Meta:
         ordering = ("created_at", "id")
@@ -166,4 +171,4 @@ class OrderEvent(models.Model):
 
     @property
     def needs_email(self) -> bool:
-        return self.emailed_at is None and self.status in EMAILED_STATUSES
+        return self.notify and self.emailed_at is None and self.status in EMAILED_STATUSES

@@ -6,14 +6,22 @@ from __future__ import annotations
 from personalization.visitor import Builder, Source
 
 from .access import SESSION_KEY
-from .models import Order
+from .models import Order, OrderStatus
 
 
 class OrderHistoryResolver:
     def resolve(self, builder: Builder) -> None:
         user = builder.user
         if user is not None and user.is_authenticated:
-            builder.add("has_ordered", Order.objects.filter(user=user).exists(), Source.ACCOUNT)
+            # An order whose payment never went through (awaiting, or cancelled unpaid) does not
+            # count: a declined card must not cost the shopper their first-order offers.
+            ordered = (
+                Order.objects.filter(user=user)
+                .exclude(status=OrderStatus.AWAITING_PAYMENT)
+                .exclude(status=OrderStatus.CANCELLED, payment_reference="")
+                .exists()
+            )
+            builder.add("has_ordered", ordered, Source.ACCOUNT)
         elif builder.request is not None and hasattr(builder.request, "session"):
             # An anonymous visitor who ordered in this browser session; no query needed.
             builder.add(

@@ -18,9 +18,13 @@ from .models import EMAILED_STATUSES, Order, OrderEvent, OrderStatus
 logger = logging.getLogger(__name__)
 
 
-def order_event_add(*, order: Order, status: str, note: str = "", by=None) -> OrderEvent:
+def order_event_add(
+    *, order: Order, status: str, note: str = "", by=None, notify: bool = True
+) -> OrderEvent:
     """Record a step in the order's timeline and queue its e-mail once committed."""
-    event = OrderEvent.objects.create(order=order, status=status, note=note, created_by=by)
+    event = OrderEvent.objects.create(
+        order=order, status=status, note=note, created_by=by, notify=notify
+    )
     if event.needs_email:
         transaction.on_commit(lambda: order_event_email_queue(event_id=event.pk))
     return event
@@ -28,7 +32,13 @@ def order_event_add(*, order: Order, status: str, note: str = "", by=None) -> Or
 
 @transaction.atomic
 def order_status_set(
-    *, order: Order, status: str, tracking_number: str = "", note: str = "", by=None
+    *,
+    order: Order,
+    status: str,
+    tracking_number: str = "",
+    note: str = "",
+    by=None,
+    notify: bool = True,
 ) -> OrderEvent:
     """Move an order to a new status, as staff do from the admin."""
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -47,7 +57,7 @@ def order_status_set(
     order.save(update_fields=["status", "tracking_number"])
     if status == OrderStatus.CANCELLED:
         _restock(order)
-    return order_event_add(order=order, status=status, note=note, by=by)
+    return order_event_add(order=order, status=status, note=note, by=by, notify=notify)
 
 
 def _restock(order: Order) -> None:
@@ -97,6 +107,6 @@ def order_emails_send_pending(*, older_than_seconds: int = 60) -> int:
     """Send every e-mail that could not be queued or failed; returns how many went out."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     pending = OrderEvent.objects.filter(
-        emailed_at__isnull=True, created_at__lte=cutoff, status__in=EMAILED_STATUSES
+        emailed_at__isnull=True, notify=True, created_at__lte=cutoff, status__in=EMAILED_STATUSES
     ).values_list("pk", flat=True)
     return sum(order_event_email_send(event_id=pk) for pk in list(pending))

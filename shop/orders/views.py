@@ -27,6 +27,10 @@ def order_timeline(order: Order) -> list[dict]:
     """Each step of the happy path with its event (or None while still to come)."""
     events = {event.status: event for event in order.events.all()}
     steps = [{"status": OrderStatus(s), "event": events.get(s)} for s in TIMELINE]
+    if OrderStatus.AWAITING_PAYMENT in events and OrderStatus.PAID not in events:
+        # Written before the money was taken: the wait (or why it ended) leads the timeline.
+        awaiting = OrderStatus.AWAITING_PAYMENT
+        steps.insert(0, {"status": awaiting, "event": events[awaiting]})
     if OrderStatus.CANCELLED in events:
         steps = [step for step in steps if step["event"]]
         steps.append({"status": OrderStatus.CANCELLED, "event": events[OrderStatus.CANCELLED]})

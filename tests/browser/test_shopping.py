@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Browser, expect
 
-from shop.orders.models import Order
+from shop.checkout.models import TestPaymentIntent
+from shop.orders.models import Order, OrderStatus
 from tests.factories import CategoryFactory, ProductFactory
 
 
@@ -87,7 +88,11 @@ def test_a_declined_card_keeps_the_basket(browser: Browser, live_server, catalog
     check_out(page, card="4000 0000 0000 0002", region="JP-13", postal_code="1000001")
     expect(page.get_by_role("alert")).to_contain_text("Your card was declined")
     expect(page.locator("#mini-basket")).to_contain_text("1 item")
-    assert Order.objects.count() == 0
+    # The card is asked again, never shown again; the order written before paying is cancelled.
+    expect(page.get_by_label("Card number")).to_have_value("")
+    expect(page.get_by_label("Security code")).to_have_value("")
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+    assert not TestPaymentIntent.objects.filter(status="captured").exists()
     context.close()
 
 

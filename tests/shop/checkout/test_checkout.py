@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.views.debug import SafeExceptionReporterFilter
 
 from shop.catalog.models import Product
+from shop.checkout.models import Payment, PaymentStatus
+from shop.checkout.views import checkout
 from shop.orders.models import Order, OrderStatus
+from tests.conftest import checkout_submit
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +27,7 @@ def filled_basket(client, product):
 
 
 def place(client, data, **overrides):
-    return client.post(reverse("checkout:checkout"), {**data, **overrides}, follow=True)
+    return checkout_submit(client, data, **overrides)
 
 
 def test_checkout_with_the_test_card_places_a_paid_order(
@@ -60,7 +67,12 @@ def test_declined_card_keeps_basket_and_stock(client, filled_basket, checkout_da
     response = place(client, checkout_data, card_number="4000 0000 0000 0002")
     content = response.content.decode()
     assert "Your card was declined. No money was taken." in content
-    assert Order.objects.count() == 0
+    # The order written before paying is cancelled, silently: the shopper saw why on the page.
+    order = Order.objects.get()
+    assert order.status == OrderStatus.CANCELLED
+    assert order.events.get(status=OrderStatus.CANCELLED).note == "payment failed"
+    assert Payment.objects.get().status == PaymentStatus.FAILED
+    assert len(mail.outbox) == 0
     filled_basket.refresh_from_db()
     assert filled_basket.stock == 5
     # What the shopper typed is still there; the card number is asked again.
@@ -122,3 +134,76 @@ def test_signed_in_order_belongs_to_the_account(client, filled_basket, checkout_
     client.post(reverse("basket:add"), {"product": filled_basket.pk, "quantity": 1})
     place(client, checkout_data)
     assert Order.objects.get().user == user
+
+
+CARD_INPUT = re.compile(r'<input[^>]*name="card_(?:number|expiry|cvc)"[^>]*>')
+
+
+def assert_no_card_data(content: str, number: str, cvc: str) -> None:
+    assert number not in content and number.replace(" ", "") not in content
+    for tag in CARD_INPUT.findall(content):
+        assert "value=" not in tag, tag
+    assert f'value="{cvc}"' not in content
+
+
+def test_after_a_decline_the_page_never_shows_the_card_again(client, filled_basket, checkout_data):
+    number = "4000 0000 0000 9995"
+    content = place(client, checkout_data, card_number=number, card_cvc="987").content.decode()
+    assert "Your card has insufficient funds. No money was taken." in content
+    assert_no_card_data(content, number, "987")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"card_number": "4242 4242 4242 4241"}, "This card number is not valid."),
+        ({"card_number": "5555 5555 5555 4444", "card_expiry": "01/20"}, "This card has expired."),
+        ({"card_number": "5555 5555 5555 4444", "postal_code": "12345"}, "Enter a postal code"),
+    ],
+)
+def test_after_a_validation_error_the_page_never_shows_the_card_again(
+    client, filled_basket, checkout_data, overrides, message
+):
+    content = place(client, checkout_data, card_cvc="987", **overrides).content.decode()
+    assert message in content
+    assert_no_card_data(content, overrides["card_number"], "987")
+    assert Order.objects.count() == 0
+
+
+def test_card_fields_are_hidden_from_error_reports(rf):
+    request = rf.post(reverse("checkout:checkout"), {"card_number": "4242424242424242"})
+    request.user, request.session = AnonymousUser(), {}
+    checkout(request)
+    assert set(request.sensitive_post_parameters) >= {"card_number", "card_expiry", "card_cvc"}
+    cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleaned["card_number"] != "4242424242424242"
+
+
+def test_a_tampered_token_is_refused_as_expired(client, filled_basket, checkout_data):
+    page = place(client, checkout_data, token="x")  # fetches a real token for the name "x"
+    assert Order.objects.count() == 1
+    client.post(reverse("basket:add"), {"product": filled_basket.pk, "quantity": 1})
+    response = client.post(reverse("checkout:checkout"), {**checkout_data, "token": "forged"})
+    assert "This checkout page has expired." in response.content.decode()
+    assert Order.objects.count() == 1
+    assert page.status_code == 200
+
+
+def test_another_shopper_replaying_a_token_never_sees_that_order(
+    client, filled_basket, checkout_data
+):
+    place(client, checkout_data)
+    order = Order.objects.get()
+    token = client._checkout_tokens["form-token-1"]
+
+    other = Client()
+    other.post(reverse("basket:add"), {"product": filled_basket.pk, "quantity": 1})
+    response = other.post(reverse("checkout:checkout"), {**checkout_data, "token": token})
+    assert response.status_code == 200
+    assert "This checkout page has expired." in response.content.decode()
+    assert order.number not in response.content.decode()
+    assert other.get(order.get_absolute_url()).status_code == 404
+    assert Order.objects.count() == 1
+    # With a token of its own, the other shopper places an order of their own.
+    other_order = checkout_submit(other, checkout_data, token="own")
+    assert Order.objects.count() == 2 and order.number not in other_order.content.decode()

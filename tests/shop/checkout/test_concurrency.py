@@ -10,9 +10,9 @@ from django.db import close_old_connections
 
 from shop.basket.models import Basket, BasketLine
 from shop.catalog.models import Product
-from shop.checkout.payments import Card
+from shop.checkout.models import TestPaymentIntent
 from shop.checkout.services import CheckoutDetails, CheckoutError, order_place
-from shop.orders.models import Order
+from shop.orders.models import Order, OrderStatus
 from tests.factories import ProductFactory
 
 SHOPPERS = 6
@@ -31,14 +31,18 @@ def test_exactly_the_available_stock_is_sold():
         email="x@example.com", name="X", phone="", country="JP", region="JP-13",
         postal_code="100-0001", city="Chiyoda", address="1-1", shipping_method="standard",
     )  # fmt: skip
-    card = Card(number="4242424242424242", expiry_month=12, expiry_year=2039, cvc="123")
     start = threading.Barrier(SHOPPERS)
     outcomes: list[str] = []
 
     def shop(index: int, basket: Basket) -> None:
         try:
             start.wait()
-            order_place(basket=basket, details=details, card=card, idempotency_key=f"k{index}")
+            order_place(
+                basket=basket,
+                details=details,
+                payment_method="pm_test_success_0",
+                idempotency_key=f"k{index}",
+            )
             outcomes.append("ordered")
         except CheckoutError:
             outcomes.append("sold out")
@@ -53,4 +57,7 @@ def test_exactly_the_available_stock_is_sold():
 
     assert sorted(outcomes) == ["ordered"] * STOCK + ["sold out"] * (SHOPPERS - STOCK)
     assert Order.objects.count() == STOCK
+    # Each sold unit was paid for after its order committed, once.
+    assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.PAID}
+    assert TestPaymentIntent.objects.filter(status="captured", captures=1).count() == STOCK
     assert Product.objects.get(pk=product.pk).stock == 0

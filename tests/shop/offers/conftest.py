@@ -23,6 +23,7 @@ from personalization.snapshot import snapshot_bump
 from personalization.visitor import Visitor, resolve_visitor
 from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind
+from tests.conftest import checkout_submit
 
 
 def _snapshots_bump() -> None:
@@ -113,6 +114,6 @@ def code_enter() -> Callable[..., Any]:
 @pytest.fixture
 def checkout_post() -> Callable[..., Any]:
     def post(client: Client, data: dict, **overrides: Any):
-        return client.post(reverse("checkout:checkout"), {**data, **overrides}, follow=True)
+        return checkout_submit(client, data, **overrides)
 
     return post

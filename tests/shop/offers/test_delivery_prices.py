@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from shop.offers.models import OfferKind, OrderDiscount, email_normalize
 from shop.orders.models import Order
+from tests.conftest import checkout_submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,17 @@ def page_text(response) -> str:
 def checkout_as_the_page_shows(client, data: dict, **changes):
     """Fill the checkout page as a browser would: its hidden fields as rendered, then the
     shopper's typing."""
-    page = client.get(reverse("checkout:checkout")).content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(expected_\w+)" value="([^"]*)"', page))
-    return client.post(reverse("checkout:checkout"), {**data, **hidden, **changes}, follow=True)
+    page = client.get(reverse("checkout:checkout"))
+    return client.post(
+        reverse("checkout:checkout"), {**data, **hidden(page), **changes}, follow=True
+    )
+
+
+def hidden(page) -> dict[str, str]:
+    """The page's hidden fields: its checkout token and the totals it showed."""
+    return dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page.content.decode())
+    )
 
 
 @pytest.fixture
@@ -58,8 +67,7 @@ def test_an_offer_for_where_the_shopper_browses_is_not_given_to_another_address(
     assert "Your total for this address is ¥3,000" in text
     assert not Order.objects.exists()
     # Placing it again at the price shown now orders it without the Hokkaido discount.
-    hidden = dict(re.findall(r'name="(expected_\w+)" value="([^"]*)"', response.content.decode()))
-    client.post(reverse("checkout:checkout"), {**checkout_data, **TOKYO, **hidden})
+    client.post(reverse("checkout:checkout"), {**checkout_data, **TOKYO, **hidden(response)})
     order = Order.objects.get()
     assert (order.discount_total, order.total) == (Decimal(0), Decimal(3000))
     assert not OrderDiscount.objects.exists()
@@ -73,8 +81,7 @@ def test_an_offer_for_the_delivery_address_is_given_wherever_the_shopper_browses
     assert "“15% off winter warmth in Hokkaido” applies to delivery to Hokkaido." in page_text(
         response
     )
-    hidden = dict(re.findall(r'name="(expected_\w+)" value="([^"]*)"', response.content.decode()))
-    client.post(reverse("checkout:checkout"), {**checkout_data, **SAPPORO, **hidden})
+    client.post(reverse("checkout:checkout"), {**checkout_data, **SAPPORO, **hidden(response)})
     assert Order.objects.get().discount_total == Decimal(360)
 
 
@@ -130,10 +137,6 @@ def test_once_per_customer_cannot_be_had_twice_by_retyping_the_address(
     for attempt, email in enumerate(("aiko.tanaka@gmail.com", "AikoTanaka+2@gmail.com")):
         basket_fill(client, product, 2)
         client.post(reverse("basket:code"), {"code": "WELCOME500"})
-        response = client.post(
-            reverse("checkout:checkout"),
-            {**checkout_data, "email": email, "token": f"once-{attempt}"},
-            follow=True,
-        )
+        response = checkout_submit(client, checkout_data, email=email, token=f"once-{attempt}")
     assert Order.objects.count() == 1
     assert "You have already used “¥500 off your first order”." in page_text(response)

@@ -21,6 +21,7 @@ from shop.offers.applicator import offers_cached, offers_changed
 from shop.offers.models import Offer, OrderDiscount, PersonalVoucher, VoucherReason
 from shop.offers.vouchers import voucher_grant
 from shop.orders.models import Order
+from tests.conftest import checkout_submit
 from tests.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +205,7 @@ def test_a_voucher_is_used_once(new_visitor, questions, product, checkout_data):
     code = earn(browser)
     fill(browser, product)
     enter(browser, code)
-    response = browser.post(reverse("checkout:checkout"), checkout_data, follow=True)
+    response = checkout_submit(browser, checkout_data)
     order = Order.objects.get()
     assert response.context["order"] == order
     assert order.discount_total == Decimal(200)
