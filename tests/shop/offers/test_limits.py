@@ -182,3 +182,92 @@ def test_the_last_uses_of_a_code_go_to_exactly_that_many_shoppers():
     assert OrderDiscount.objects.filter(offer=code, code="CODE").count() == USES_LEFT
     assert Offer.objects.get(pk=code.pk).times_used == 10
     assert Product.objects.get(pk=product.pk).stock == SHOPPERS * 2 - USES_LEFT
+
+
+# A personal voucher at two checkouts at once.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_personal_voucher_is_used_once_however_many_checkouts_race_for_it():
+    import datetime
+
+    from django.utils import timezone
+
+    from shop.offers.models import PersonalVoucher
+
+    product = ProductFactory(price=Decimal(1000), stock=50)
+    voucher = PersonalVoucher.objects.create(
+        code="THANKS-RACERACE", reason="profile", percent=Decimal(10), name="10% off",
+        visitor_id="browser-1", expires_at=timezone.now() + datetime.timedelta(days=3),
+    )  # fmt: skip
+    offers_changed()
+    tabs = 6
+    baskets = []
+    for _ in range(tabs):
+        basket = Basket.objects.create()
+        BasketLine.objects.create(basket=basket, product=product, quantity=1)
+        baskets.append(basket)
+    start = threading.Barrier(tabs)
+    outcomes: list[str] = []
+
+    def checkout(index: int, basket: Basket) -> None:
+        try:
+            start.wait()
+            order_place(
+                basket=basket, details=DETAILS, payment_method=PAYMENT_METHOD,
+                idempotency_key=f"race-{index}", codes=["THANKS-RACERACE"],
+                visitor=resolve_visitor(overrides={"country": "JP"}), visitor_id="browser-1",
+            )  # fmt: skip
+            outcomes.append("ordered")
+        except CheckoutError as error:
+            outcomes.append("refused" if "THANKS-RACERACE" in str(error) or "10% off" in str(error)
+                            else str(error))  # fmt: skip
+        except Exception as error:  # anything else is shown in the assertion below
+            outcomes.append(repr(error))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=checkout, args=(i, b)) for i, b in enumerate(baskets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["ordered"] + ["refused"] * (tabs - 1)
+    assert OrderDiscount.objects.filter(voucher=voucher).count() == 1
+    voucher.refresh_from_db()
+    assert voucher.used_at is not None
+    assert voucher.order == Order.objects.get(discount_total=Decimal(100))
+
+
+def test_a_declined_card_gives_the_personal_voucher_back(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from shop.offers.models import PersonalVoucher
+
+    product = ProductFactory(price=Decimal(1000), stock=5)
+    voucher = PersonalVoucher.objects.create(
+        code="THANKS-DECLINED", reason="profile", percent=Decimal(10), name="10% off",
+        visitor_id="browser-1", expires_at=timezone.now() + datetime.timedelta(days=3),
+    )  # fmt: skip
+    basket = Basket.objects.create()
+    BasketLine.objects.create(basket=basket, product=product, quantity=1)
+    from shop.checkout.payments import PaymentDeclined
+
+    with pytest.raises(PaymentDeclined):
+        order_place(
+            basket=basket, details=DETAILS, payment_method="pm_test_declined_0",
+            idempotency_key="declined", visitor=resolve_visitor(overrides={"country": "JP"}),
+            codes=["THANKS-DECLINED"], visitor_id="browser-1",
+        )  # fmt: skip
+    voucher.refresh_from_db()
+    assert (voucher.used_at, voucher.order) == (None, None)
+    order_place(
+        basket=basket, details=DETAILS, payment_method=PAYMENT_METHOD, idempotency_key="again",
+        visitor=resolve_visitor(overrides={"country": "JP"}), codes=["THANKS-DECLINED"],
+        visitor_id="browser-1",
+    )  # fmt: skip
+    voucher.refresh_from_db()
+    assert voucher.used_at is not None
