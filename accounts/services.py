@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from personalization.profiling import erased_email
+
 from .models import User
 
 
@@ -9,13 +11,10 @@ from .models import User
 def account_erase(*, user: User) -> None:
     """Close an account and remove its personal data.
 
-    Orders stay (the law requires the shop to keep what was sold, for how much, when and where
-    it was delivered) but lose their link to the account and the phone number; the e-mail
-    address in them is replaced.
+    The account's orders are the shop's records: the shop scrubs them when it hears
+    `data_erased` (shop.orders.receivers), with the same placeholder address.
     """
-    erased_email = f"erased-{user.pk}@invalid.example"
-    user.orders.update(user=None, phone="", email=erased_email)
-    user.email = erased_email
+    user.email = erased_email(user.pk)
     user.first_name = user.last_name = ""
     user.is_active = False
     user.set_unusable_password()
