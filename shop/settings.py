@@ -257,6 +257,9 @@ SHOP_SITE_URL = os.environ.get("SHOP_SITE_URL", "http://127.0.0.1:8000").rstrip(
 SHOP_PAYMENT_PROVIDER = os.environ.get(
     "SHOP_PAYMENT_PROVIDER", "shop.checkout.payments.TestCardProvider"
 )
+# Failed guest order look-ups (/orders/find/) allowed per client address and per order number
+# (django-ratelimit rates); they are counted in the shared cache.
+SHOP_ORDER_LOOKUP_LIMITS = {"address": "10/15m", "number": "5/h"}
 SHOP_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 SHOP_IMAGE_MAX_PIXELS = 40_000_000
 SHOP_IMAGE_RENDITION_WIDTHS = (320, 640, 1024)
