@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 
 from personalization.profiling import erased_email
@@ -14,6 +15,9 @@ def account_erase(*, user: User) -> None:
     The account's orders are the shop's records: the shop scrubs them when it hears
     `data_erased` (shop.orders.receivers), with the same placeholder address.
     """
+    # Failed (and any logged) sign-ins name the e-mail tried; they go with the account.
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=user.email).delete()
     user.email = erased_email(user.pk)
     user.first_name = user.last_name = ""
     user.is_active = False

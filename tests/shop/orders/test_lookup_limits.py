@@ -25,8 +25,9 @@ def _behind_our_proxy(settings):
 
 
 def somewhere() -> str:
-    """An address no other test (or earlier run against a shared cache) has used."""
-    return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"
+    """An address no other test (or earlier run against a shared cache) has used, in a /64 of
+    its own (allauth counts IPv6 clients by their /64)."""
+    return f"2001:db8:{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}::1"
 
 
 def fresh_client(address: str) -> Client:
