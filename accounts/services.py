@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+
+from personalization.profiling import erased_email
 
 from .models import User
 
@@ -9,13 +12,13 @@ from .models import User
 def account_erase(*, user: User) -> None:
     """Close an account and remove its personal data.
 
-    Orders stay (the law requires the shop to keep what was sold, for how much, when and where
-    it was delivered) but lose their link to the account and the phone number; the e-mail
-    address in them is replaced.
+    The account's orders are the shop's records: the shop scrubs them when it hears
+    `data_erased` (shop.orders.receivers), with the same placeholder address.
     """
-    erased_email = f"erased-{user.pk}@invalid.example"
-    user.orders.update(user=None, phone="", email=erased_email)
-    user.email = erased_email
+    # Failed (and any logged) sign-ins name the e-mail tried; they go with the account.
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__iexact=user.email).delete()
+    user.email = erased_email(user.pk)
     user.first_name = user.last_name = ""
     user.is_active = False
     user.set_unusable_password()

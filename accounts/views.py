@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -25,3 +26,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {"form": form, "orders": orders, "vouchers": vouchers, "answers": answers},
     )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """The page django-axes shows a locked-out sign-in (AXES_LOCKOUT_CALLABLE), in the shop's
+    look, for the admin's login too."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.db.models import Model
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -68,10 +69,68 @@ class HtmxAdminMedia:
 
 
 class ConditionInline(admin.TabularInline):
+    """A segment's conditions: whoever may not change the segment may not change these either,
+    whatever path the post takes."""
+
     model = Condition
     form = ConditionForm
     extra = 1
     fields = ("fact", "operator", "value", "position")
+
+    def _segment_changeable(self, request, obj) -> bool:
+        return obj is None or not segment_locked_for(request.user, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and self._segment_changeable(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._segment_changeable(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._segment_changeable(request, obj)
+
+
+# A segment's own parts (its conditions) are edited with it; every other model pointing at a
+# segment uses it. Found through Segment's related objects, so that personalization never needs
+# to know the apps (the shop's offers) that target segments.
+SEGMENT_PARTS = {Condition}
+
+
+def segment_users(segment: Segment) -> list[tuple[type[Model], list[Model]]]:
+    """Each model that uses the segment, with the rows that do (models with none left out)."""
+    found = []
+    for relation in Segment._meta.related_objects:
+        model = relation.related_model
+        if model in SEGMENT_PARTS or relation.field is None:
+            continue
+        rows = list(model._default_manager.filter(**{relation.field.name: segment}))
+        if rows:
+            found.append((model, rows))
+    return found
+
+
+def segment_locked_for(user, segment: Segment) -> bool:
+    """Whether the segment is used by something the user may not change: changing the segment
+    would change who gets it (an editor widening a merchandiser's 30% offer)."""
+    return bool(_blocking_users(user, segment))
+
+
+def _blocking_users(user, segment: Segment) -> list[type[Model]]:
+    return [
+        model
+        for model, _rows in segment_users(segment)
+        if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+    ]
+
+
+def _admin_link(row: Model) -> str:
+    try:
+        url = reverse(f"admin:{row._meta.app_label}_{row._meta.model_name}_change", args=[row.pk])
+    except NoReverseMatch:
+        return format_html("{}", row)
+    return format_html('<a href="{}">{}</a>', url, row)
 
 
 @admin.register(Segment)
@@ -80,11 +139,58 @@ class SegmentAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "match")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description", "match", "is_active", "used_by")
+    readonly_fields = ("used_by",)
     inlines = [ConditionInline]
     Media = HtmxAdminMedia
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("conditions", "variants")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not segment_locked_for(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not segment_locked_for(request.user, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        segment = self.get_object(request, object_id)
+        if request.method == "GET" and segment is not None:
+            blocking = _blocking_users(request.user, segment)
+            if blocking and super().has_change_permission(request, segment):
+                names = ", ".join(str(model._meta.verbose_name_plural) for model in blocking)
+                self.message_user(
+                    request,
+                    _(
+                        "This segment is read-only for you: %(users)s use it, and changing it "
+                        "would change who gets them. Only staff who may change %(users)s can "
+                        "change this segment."
+                    )
+                    % {"users": names},
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("used by"))
+    def used_by(self, segment: Segment) -> str:
+        if segment.pk is None:
+            return "—"
+        users = segment_users(segment)
+        if not users:
+            return _("Nothing uses this segment yet.")
+        return format_html_join(
+            "",
+            "<div>{}: {}</div>",
+            (
+                (
+                    str(model._meta.verbose_name_plural).capitalize(),
+                    format_html_join(", ", "{}", ((_admin_link(row),) for row in rows)),
+                )
+                for model, rows in users
+            ),
+        )
 
     @admin.display(description=_("rules"))
     def rules(self, segment: Segment) -> str:

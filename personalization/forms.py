@@ -64,6 +64,29 @@ class RegionForm(forms.Form):
         return data
 
 
+class EraseForm(forms.Form):
+    """Confirm erasing: a signed-in shopper types their password again, so that a borrowed or
+    stolen session cannot close the account; an anonymous visitor just confirms."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.is_authenticated:
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."))
+        return password
+
+
 class ConsentForm(forms.Form):
     personalization = forms.BooleanField(
         label=_("Personalization"),

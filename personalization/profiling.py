@@ -43,6 +43,11 @@ data_erased = Signal()
 data_exported = Signal()
 
 
+def erased_email(user_pk: int) -> str:
+    """The address that replaces an erased account's e-mail everywhere a copy was kept."""
+    return f"erased-{user_pk}@invalid.example"
+
+
 class AnswerRefused(Exception):
     """An answer we cannot take, with the reason for the visitor."""
 

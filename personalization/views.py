@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
 from .facts import fact_display, fact_label
-from .forms import ConditionForm, ConsentForm, PreviewForm, RegionForm
+from .forms import ConditionForm, ConsentForm, EraseForm, PreviewForm, RegionForm
 from .history import history_forget
 from .identity import visitor_id_forget
 from .models import Segment
@@ -318,9 +318,11 @@ def profile_export_view(request: HttpRequest) -> HttpResponse:
 
 
 def erase(request: HttpRequest) -> HttpResponse:
-    """Erase everything stored about the visitor, after a confirmation."""
-    if request.method != "POST":
-        return render(request, "personalization/erase.html")
+    """Erase everything stored about the visitor, after a confirmation (and for an account,
+    its password)."""
+    form = EraseForm(request.POST if request.method == "POST" else None, user=request.user)
+    if not form.is_valid():
+        return render(request, "personalization/erase.html", {"form": form})
     data_erased.send(sender=None, request=request)
     answers_forget(request=request)
     if request.user.is_authenticated:

@@ -7,6 +7,7 @@ console e-mail; production sets DATABASE_URL, REDIS_URL, CELERY_BROKER_URL, SECR
 
 from __future__ import annotations
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "axes",
     "accounts",
     "personalization",
     "shop.catalog",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
     "personalization.middleware.EditorTimeZoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -159,6 +163,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (admin or shop) from a locked-out address before a password
+    # is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -170,7 +177,25 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
+# allauth's own rate limits (failed sign-ins, resets...) key on the client's real address.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed sign-ins: 5 per e-mail in 5 minutes (allauth's default, against guessing one account
+# from many addresses); per address a second line above django-axes' limit, so that a
+# locked-out address always gets axes' page.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
 LOGIN_REDIRECT_URL = "accounts:profile"
+
+# django-axes: failed sign-ins on /admin/login/ and /accounts/login/ lock out the client's real
+# address (through TRUSTED_PROXIES: never the proxy, which every shopper shares) and that
+# address with the e-mail tried, for a while.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "personalization.resolvers.network.client_address"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Successful sign-ins are not logged: we would keep every shopper's address for nothing.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "en"
@@ -268,6 +293,9 @@ SHOP_SITE_URL = os.environ.get("SHOP_SITE_URL", "http://127.0.0.1:8000").rstrip(
 SHOP_PAYMENT_PROVIDER = os.environ.get(
     "SHOP_PAYMENT_PROVIDER", "shop.checkout.payments.TestCardProvider"
 )
+# Failed guest order look-ups (/orders/find/) allowed per client address and per order number
+# (django-ratelimit rates); they are counted in the shared cache.
+SHOP_ORDER_LOOKUP_LIMITS = {"address": "10/15m", "number": "5/h"}
 SHOP_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 SHOP_IMAGE_MAX_PIXELS = 40_000_000
 SHOP_IMAGE_RENDITION_WIDTHS = (320, 640, 1024)

@@ -144,12 +144,38 @@ class PricePreviewForm(forms.Form):
         ]
 
 
+# Who the shoppers were is order data: only staff who may view orders see it here.
+PERSONAL_FIELDS = ("customer_email", "customer")
+
+
+def _sees_shoppers(request) -> bool:
+    return request.user.has_perm("orders.view_order")
+
+
 @admin.register(OrderDiscount)
 class OrderDiscountAdmin(admin.ModelAdmin):
+    """The discounts orders got: merchandisers see counts and order numbers, never shoppers."""
+
     list_display = ("sentence", "code", "amount", "order", "customer_email")
     list_filter = ("offer",)
     search_fields = ("code", "customer_email", "order__number")
     readonly_fields = [f.name for f in OrderDiscount._meta.fields]
+
+    def get_list_display(self, request):
+        if _sees_shoppers(request):
+            return self.list_display
+        return tuple(name for name in self.list_display if name not in PERSONAL_FIELDS)
+
+    def get_search_fields(self, request):
+        if _sees_shoppers(request):
+            return self.search_fields
+        # Searching by e-mail would tell whether someone used an offer.
+        return tuple(name for name in self.search_fields if name not in PERSONAL_FIELDS)
+
+    def get_fields(self, request, obj=None):
+        if _sees_shoppers(request):
+            return self.readonly_fields
+        return [name for name in self.readonly_fields if name not in PERSONAL_FIELDS]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -12,11 +12,15 @@ class OrderFindForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail used for the order"))
 
+    # Whether an order was searched for (and so, if the form is invalid, not found).
+    looked_up = False
+
     def clean(self) -> dict:
         data = super().clean()
         number = data.get("number", "").strip().upper()
         email = data.get("email", "")
         if number and email:
+            self.looked_up = True
             self.order = Order.objects.filter(number=number, email__iexact=email).first()
             if self.order is None:
                 # One message for both cases, so the form does not reveal which orders exist.

@@ -10,6 +10,7 @@ from shop.basket.services import SESSION_KEY as BASKET_KEY
 
 from .access import SESSION_KEY as ORDERS_KEY
 from .models import Order
+from .services import orders_personal_data_erase
 
 
 @receiver(data_exported, dispatch_uid="orders_export")
@@ -24,6 +25,16 @@ def export_orders(sender, request, **kwargs) -> dict:
             {
                 "number": order.number,
                 "placed": order.created_at.isoformat(),
+                "name": order.name,
+                "email": order.email,
+                "phone": order.phone,
+                "address": {
+                    "country": order.country,
+                    "region": order.region,
+                    "postal_code": order.postal_code,
+                    "city": order.city,
+                    "address": order.address,
+                },
                 "status": order.status,
                 "total": str(order.total),
                 "currency": order.currency,
@@ -43,9 +54,10 @@ def export_orders(sender, request, **kwargs) -> dict:
 
 @receiver(data_erased, dispatch_uid="shop_erase")
 def erase_shop_data(sender, request, **kwargs) -> None:
-    """The basket goes; orders are handled by the account's erasure (they are records)."""
+    """The basket goes; orders are records: they stay, scrubbed of the shopper's details."""
     if request.user.is_authenticated:
         Basket.objects.filter(owner=request.user).delete()
+        orders_personal_data_erase(user=request.user)
     basket_id = request.session.pop(BASKET_KEY, None)
     if basket_id:
         Basket.objects.filter(pk=basket_id, owner=None).delete()

@@ -6,16 +6,34 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from personalization.profiling import erased_email
 from shop.catalog.models import Product
+from shop.offers.models import OrderDiscount
 
 from .models import EMAILED_STATUSES, Order, OrderEvent, OrderStatus
 
 logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def orders_personal_data_erase(*, user) -> None:
+    """Scrub an erased account's personal data from its orders and every copy of it.
+
+    Orders stay (the law requires the shop to keep what was sold, for how much, when and where
+    it was delivered) but lose their link to the account and the phone number, and the e-mail
+    address is replaced — in the orders and in the offer-use records that copied it.
+    """
+    email = erased_email(user.pk)
+    orders = Order.objects.filter(user=user)
+    OrderDiscount.objects.filter(Q(order__in=orders) | Q(customer=user)).update(
+        customer_email=email, customer_key="", customer=None
+    )
+    orders.update(user=None, phone="", email=email)
 
 
 def order_event_add(

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .access import order_remember, order_visible
+from .access import order_lookup_failed, order_lookup_limited, order_remember, order_visible
 from .forms import OrderFindForm
 from .models import TIMELINE, Order, OrderStatus
 
@@ -47,8 +47,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 def order_find(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and order_lookup_limited(request):
+        # Nothing is looked up: a guesser learns nothing more, right or wrong.
+        context = {"form": OrderFindForm(), "limited": True}
+        return render(request, "orders/order_find.html", context, status=429)
     form = OrderFindForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        order_remember(request, form.order)
-        return redirect(form.order)
+    if request.method == "POST":
+        if form.is_valid():
+            order_remember(request, form.order)
+            return redirect(form.order)
+        if form.looked_up:
+            order_lookup_failed(request)
     return render(request, "orders/order_find.html", {"form": form})

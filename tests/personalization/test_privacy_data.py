@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.db import models
+from django.test import Client
 from django.urls import reverse
 
 from personalization.conf import app_settings
@@ -16,6 +19,7 @@ from personalization.models import Answer, Question, QuestionKind
 from personalization.profiling import ANSWERS_KEY, DISMISSED_KEY, questions_changed
 from shop.basket.models import Basket
 from shop.basket.services import SESSION_KEY as BASKET_KEY
+from shop.offers.models import OrderDiscount
 from shop.orders.models import Order, OrderLine, OrderStatus
 from tests.factories import UserFactory
 
@@ -54,6 +58,11 @@ def answer(client, key: str, value: str) -> None:
         reverse("personalization:profile_answer"), {"key": key, "value": value, "next": "/"}
     )
     assert response.status_code == 302
+
+
+def erase(client, password: str = "correct-horse-battery"):
+    """Erase a signed-in shopper's data, typing their password again as the page asks."""
+    return client.post(reverse("personalization:erase"), {"password": password})
 
 
 def download(client) -> dict:
@@ -95,6 +104,19 @@ def aikos_order(aiko, product) -> Order:
         quantity=2, total=Decimal(2400),
     )  # fmt: skip
     return order
+
+
+@pytest.fixture
+def make_discount(db):
+    """A discount an order got, recorded as checkout records it."""
+
+    def make(order: Order, customer=None) -> OrderDiscount:
+        return OrderDiscount.objects.create(
+            order=order, sentence="¥300 off", amount=Decimal(300), customer_email=order.email,
+            customer=customer,
+        )  # fmt: skip
+
+    return make
 
 
 @pytest.fixture
@@ -164,6 +186,20 @@ def test_a_download_has_only_the_shoppers_own_orders(signed_in, aikos_order, pro
     assert [order["number"] for order in download(signed_in)["orders"]] == [aikos_order.number]
 
 
+def test_the_download_has_each_orders_name_address_and_phone(signed_in, aikos_order):
+    [order] = download(signed_in)["orders"]
+    assert order["name"] == "Aiko Tanaka"
+    assert order["email"] == "aiko@example.com"
+    assert order["phone"] == "090-1234-5678"
+    assert order["address"] == {
+        "country": "JP",
+        "region": "JP-01",
+        "postal_code": "060-0001",
+        "city": "Sapporo",
+        "address": "1-1 Kita",
+    }
+
+
 # Erase my data: the confirmation
 
 
@@ -179,6 +215,35 @@ def test_erase_asks_for_confirmation_first(visitor):
 def test_the_confirmation_tells_a_shopper_their_account_is_closed(signed_in):
     content = signed_in.get(reverse("personalization:erase")).content.decode()
     assert "Your account is closed and your personal details removed" in content
+
+
+def test_a_signed_in_shopper_is_asked_for_their_password(signed_in):
+    content = signed_in.get(reverse("personalization:erase")).content.decode()
+    assert 'type="password"' in content
+    assert 'name="password"' in content
+
+
+def test_an_anonymous_visitor_is_not_asked_for_a_password(visitor):
+    assert 'type="password"' not in visitor.get(reverse("personalization:erase")).content.decode()
+
+
+def test_a_wrong_password_erases_nothing(signed_in, aiko, aikos_order):
+    response = erase(signed_in, password="not-my-password")
+    assert response.status_code == 200
+    assert "That is not your password." in response.content.decode()
+    aiko.refresh_from_db()
+    assert aiko.is_active and aiko.email == "aiko@example.com"
+    assert Answer.objects.filter(user=aiko).exists()
+    assert Basket.objects.filter(owner=aiko).exists()
+    assert Order.objects.get(pk=aikos_order.pk).user == aiko
+    assert signed_in.session["_auth_user_id"] == str(aiko.pk)
+
+
+def test_a_missing_password_erases_nothing(signed_in, aiko):
+    response = signed_in.post(reverse("personalization:erase"))
+    assert response.status_code == 200
+    aiko.refresh_from_db()
+    assert aiko.is_active
 
 
 # Erase my data: an anonymous visitor
@@ -227,14 +292,14 @@ def test_after_erasing_the_visitor_is_told(visitor):
 
 
 def test_erasing_closes_the_account(signed_in, aiko):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     aiko.refresh_from_db()
     assert not aiko.is_active
     assert not aiko.has_usable_password()
 
 
 def test_erasing_removes_the_shoppers_name_and_email(signed_in, aiko):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     aiko.refresh_from_db()
     assert (aiko.first_name, aiko.last_name) == ("", "")
     assert aiko.email == f"erased-{aiko.pk}@invalid.example"
@@ -242,13 +307,13 @@ def test_erasing_removes_the_shoppers_name_and_email(signed_in, aiko):
 
 
 def test_erasing_deletes_the_shoppers_answers_and_basket(signed_in, aiko):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     assert not Answer.objects.filter(user=aiko).exists()
     assert not Basket.objects.filter(owner=aiko).exists()
 
 
 def test_erasing_keeps_the_orders_without_the_account(signed_in, aiko, aikos_order):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     order = Order.objects.get(number=aikos_order.number)
     assert order.user is None
     assert order.email == f"erased-{aiko.pk}@invalid.example"
@@ -264,7 +329,7 @@ def test_erasing_keeps_the_orders_without_the_account(signed_in, aiko, aikos_ord
 
 
 def test_erasing_signs_the_shopper_out(signed_in):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     assert "_auth_user_id" not in signed_in.session
     response = signed_in.get(reverse("accounts:profile"))
     assert response.status_code == 302
@@ -272,9 +337,50 @@ def test_erasing_signs_the_shopper_out(signed_in):
 
 
 def test_an_erased_account_cannot_sign_in_again(signed_in):
-    signed_in.post(reverse("personalization:erase"))
+    erase(signed_in)
     response = signed_in.post(
         reverse("account_login"), {"login": "aiko@example.com", "password": "correct-horse-battery"}
     )
     assert "_auth_user_id" not in signed_in.session
     assert response.status_code == 200
+
+
+def _rows_containing(text: str) -> list[str]:
+    """Every model and text field (e-mail fields included) with a row containing the text."""
+    return [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+        and model._base_manager.filter(**{f"{field.attname}__icontains": text}).exists()
+    ]
+
+
+def test_after_erasing_no_row_anywhere_has_the_email(signed_in, aiko, aikos_order, make_discount):
+    make_discount(aikos_order, customer=aiko)
+    # A mistyped password on another device: the failed sign-in is recorded with the e-mail.
+    Client().post(reverse("account_login"), {"login": "aiko@example.com", "password": "typo"})
+    assert _rows_containing("aiko@example.com")  # the test sees the copies that are there
+    erase(signed_in)
+    assert _rows_containing("aiko@example.com") == []
+
+
+def test_erasing_scrubs_the_offer_use_records(signed_in, aiko, aikos_order, make_discount):
+    discount = make_discount(aikos_order, customer=aiko)
+    erase(signed_in)
+    discount.refresh_from_db()
+    assert discount.customer_email == f"erased-{aiko.pk}@invalid.example"
+    assert discount.customer is None
+    assert discount.amount == Decimal(300)  # the record of the discount stays
+
+
+def test_erasing_keeps_other_shoppers_offer_use_records(signed_in, aiko, make_discount, product):
+    other = Order.objects.create(
+        email="ren@example.com", name="Ren", country="JP", region="JP-13", postal_code="1000001",
+        city="Chiyoda", address="1-1", shipping_method="standard", shipping_price=Decimal(600),
+        subtotal=Decimal(1200), total=Decimal(1800), currency="JPY", idempotency_key="ren-2",
+    )  # fmt: skip
+    discount = make_discount(other)
+    erase(signed_in)
+    discount.refresh_from_db()
+    assert discount.customer_email == "ren@example.com"
