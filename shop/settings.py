@@ -196,6 +196,7 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.login_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Successful sign-ins are not logged: we would keep every shopper's address for nothing.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command
 LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "en"
