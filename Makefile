@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test install migrate messages demo lint format bench worker clean chromium
+.PHONY: run test install migrate messages demo lint format bench load worker clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,8 @@ worker: install
 
 clean:
 	rm -rf $(VENV) staticfiles media db.sqlite3
+
+# Load test under gunicorn on PostgreSQL + Redis (loopback only, about 2 minutes): see bench/load.py.
+load: install messages
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/load.py

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from . import health
+
 urlpatterns = [
     path("", include("shop.catalog.urls")),
     path("basket/", include("shop.basket.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("healthz/", health.live, name="health"),
 ]
 
 if settings.SERVE_MEDIA:
