@@ -235,6 +235,14 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Storefront <shop@example.com>")
+# Order e-mails (shop.orders.services): a mail server that hangs costs a try EMAIL_TIMEOUT
+# seconds, not a worker. Each e-mail is tried on its own; a temporary failure (no connection,
+# a timeout, an SMTP 4xx answer) is tried again after 5, 10, 20, ... minutes, at most
+# SHOP_EMAIL_MAX_ATTEMPTS times in all (8: about ten and a half hours); a 5xx refusal fails at
+# once. Failed e-mails are shown on the order in the admin, which can retry them.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+SHOP_EMAIL_MAX_ATTEMPTS = 8
+SHOP_EMAIL_RETRY_DELAY = 300  # seconds before the second try; doubles after each
 
 # Celery: without a broker, tasks run in process (the laptop default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
