@@ -2,7 +2,7 @@
 
 It accepts every recipient except the ones told to refuse: `refused` answers 550 (a permanent
 refusal: no such mailbox) and `deferred` answers 451 (try again later) a given number of times.
-What it accepted is kept in `messages` as (recipients, raw message). A test module that imports
+What it accepted is kept in `messages` as (recipients, parsed message). A test module that imports
 `smtp_sink_fixture` gets the `smtp_sink` fixture, which also points Django's SMTP backend at it.
 """
 
