@@ -123,8 +123,27 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A connection kept from an earlier request (CONN_MAX_AGE) or taken from the pool is
+        # checked before use, so a database restart costs no request a 500.
+        conn_health_checks=True,
     )
 }
+# DATABASE_POOL=1: psycopg's connection pool on PostgreSQL, instead of one persistent
+# connection per worker thread (CONN_MAX_AGE; the two are mutually exclusive). Each process
+# keeps DATABASE_POOL_MIN_SIZE connections open, opens up to DATABASE_POOL_MAX_SIZE, and a
+# request waits at most DATABASE_POOL_TIMEOUT seconds for one. See README, "Operations".
+if env_bool("DATABASE_POOL", False):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs PostgreSQL (DATABASE_URL=postgres://...).")
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL and CONN_MAX_AGE exclude each other: unset CONN_MAX_AGE."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -235,6 +254,14 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Storefront <shop@example.com>")
+# Order e-mails (shop.orders.services): a mail server that hangs costs a try EMAIL_TIMEOUT
+# seconds, not a worker. Each e-mail is tried on its own; a temporary failure (no connection,
+# a timeout, an SMTP 4xx answer) is tried again after 5, 10, 20, ... minutes, at most
+# SHOP_EMAIL_MAX_ATTEMPTS times in all (8: about ten and a half hours); a 5xx refusal fails at
+# once. Failed e-mails are shown on the order in the admin, which can retry them.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+SHOP_EMAIL_MAX_ATTEMPTS = 8
+SHOP_EMAIL_RETRY_DELAY = 300  # seconds before the second try; doubles after each
 
 # Celery: without a broker, tasks run in process (the laptop default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

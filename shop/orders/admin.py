@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from shop.money import money_format
 
 from .models import Order, OrderEvent, OrderLine, OrderStatus
-from .services import order_status_set
+from .services import order_emails_retry, order_status_set
 
 
 class OrderLineInline(admin.TabularInline):
@@ -26,11 +31,36 @@ class OrderEventInline(admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
-    fields = ("status", "note", "created_at", "created_by", "emailed_at")
+    fields = (
+        "status",
+        "note",
+        "created_at",
+        "created_by",
+        "emailed_at",
+        "email_attempts",
+        "email_next_attempt_at",
+        "email_failed_at",
+        "email_error",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class EmailFailedFilter(admin.SimpleListFilter):
+    title = _("e-mail failed")
+    parameter_name = "email_failed"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("Yes")), ("no", _("No")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(email_failed=True)
+        if self.value() == "no":
+            return queryset.filter(email_failed=False)
+        return queryset
 
 
 class OrderAdminForm(forms.ModelForm):
@@ -62,8 +92,18 @@ class OrderAdminForm(forms.ModelForm):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     form = OrderAdminForm
-    list_display = ("number", "created_at", "name", "email", "status", "total_display", "region")
-    list_filter = ("status", "country", "shipping_method", "created_at")
+    list_display = (
+        "number",
+        "created_at",
+        "name",
+        "email",
+        "status",
+        "total_display",
+        "region",
+        "email_failed",
+    )
+    list_filter = ("status", EmailFailedFilter, "country", "shipping_method", "created_at")
+    actions = ["email_retry"]
     search_fields = ("number", "email", "name", "tracking_number")
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, OrderEventInline]
@@ -107,7 +147,55 @@ class OrderAdmin(admin.ModelAdmin):
         for _title, options in fieldsets
         for name in options["fields"]
         if name not in {"status", "tracking_number", "note"}
-    )
+    ) + ("email_failures",)
+
+    def get_queryset(self, request):
+        failed = OrderEvent.objects.email_failed().filter(order=OuterRef("pk"))
+        return super().get_queryset(request).annotate(email_failed=Exists(failed))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not getattr(obj, "email_failed", False):
+            return fieldsets
+        (title, options), *rest = fieldsets
+        return ((title, {**options, "fields": (*options["fields"], "email_failures")}), *rest)
+
+    @admin.display(description=_("e-mail failed"), boolean=True, ordering="email_failed")
+    def email_failed(self, order: Order) -> bool:
+        return order.email_failed
+
+    @admin.display(description=_("e-mails not sent"))
+    def email_failures(self, order: Order) -> str:
+        return format_html_join(
+            "",
+            "<p>{}: {} ({})</p>",
+            (
+                (
+                    event.get_status_display(),
+                    event.email_error,
+                    localize(timezone.localtime(event.email_failed_at)),
+                )
+                for event in order.events.email_failed()
+            ),
+        )
+
+    @admin.action(description=_("Retry failed e-mails"), permissions=["change"])
+    def email_retry(self, request, queryset) -> None:
+        count = order_emails_retry(orders=queryset)
+        if not count:
+            self.message_user(
+                request, _("None of the selected orders has a failed e-mail."), messages.WARNING
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail will be sent again.",
+                "%(count)d e-mails will be sent again.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def has_add_permission(self, request) -> bool:
         return False  # orders come from checkout only

@@ -133,8 +133,29 @@ class OrderLine(models.Model):
         return f"{self.quantity} × {self.product_name}"
 
 
+class OrderEventQuerySet(models.QuerySet):
+    def email_due(self, *, at) -> OrderEventQuerySet:
+        """Events whose e-mail should be tried now: not sent, not given up, not waiting."""
+        return self.filter(
+            notify=True,
+            status__in=EMAILED_STATUSES,
+            emailed_at__isnull=True,
+            email_failed_at__isnull=True,
+        ).filter(
+            models.Q(email_next_attempt_at__isnull=True) | models.Q(email_next_attempt_at__lte=at)
+        )
+
+    def email_failed(self) -> OrderEventQuerySet:
+        return self.filter(emailed_at__isnull=True, email_failed_at__isnull=False)
+
+
 class OrderEvent(models.Model):
-    """One step of an order's timeline; `emailed_at` stays empty until its e-mail went out."""
+    """One step of an order's timeline; `emailed_at` stays empty until its e-mail went out.
+
+    Each e-mail is tried on its own: `email_attempts` counts the tries, a temporary failure waits
+    until `email_next_attempt_at`, and one that will never work (or ran out of tries) gets
+    `email_failed_at` and stays there until staff retry it. `email_error` says what went wrong.
+    """
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
@@ -153,6 +174,13 @@ class OrderEvent(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # Off for steps the customer already saw on screen (a declined card cancels its order).
     notify = models.BooleanField(_("e-mail the customer"), default=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    # Also set when a try begins, so that no other sweep takes the same e-mail meanwhile.
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_failed_at = models.DateTimeField(_("e-mail failed at"), null=True, blank=True)
+    email_error = models.CharField(_("e-mail error"), max_length=500, blank=True)
+
+    objects = OrderEventQuerySet.as_manager()
 
     class Meta:
         ordering = ("created_at", "id")
@@ -171,4 +199,9 @@ class OrderEvent(models.Model):
 
     @property
     def needs_email(self) -> bool:
-        return self.notify and self.emailed_at is None and self.status in EMAILED_STATUSES
+        return (
+            self.notify
+            and self.emailed_at is None
+            and self.email_failed_at is None
+            and self.status in EMAILED_STATUSES
+        )

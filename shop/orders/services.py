@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import smtplib
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +18,7 @@ from personalization.profiling import erased_email
 from shop.catalog.models import Product
 from shop.offers.models import OrderDiscount
 
-from .models import EMAILED_STATUSES, Order, OrderEvent, OrderStatus
+from .models import Order, OrderEvent, OrderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -93,18 +96,20 @@ def order_event_email_queue(*, event_id: int) -> None:
         logger.warning("Could not queue the e-mail of order event %s", event_id, exc_info=True)
 
 
-def order_event_email_send(*, event_id: int) -> bool:
-    """Send one event's e-mail exactly once; returns whether it was sent now."""
-    with transaction.atomic():
-        event = (
-            OrderEvent.objects.select_for_update()
-            .select_related("order")
-            .filter(pk=event_id)
-            .first()
-        )
-        if event is None or not event.needs_email:
-            return False
-        order = event.order
+def order_event_email_send(*, event_id: int, now: datetime | None = None) -> bool:
+    """Try one event's e-mail if it is due; returns whether it was sent now.
+
+    The try is claimed first in a short transaction of its own (a counted attempt and the time
+    of the next one), so a second sweep or worker skips this e-mail while it is being sent, and
+    no row stays locked while the mail server answers. The outcome is written after sending.
+    A crash between sending and writing is the one case that sends again, after the back-off.
+    """
+    now = now or timezone.now()
+    event = _email_claim(event_id=event_id, now=now)
+    if event is None:
+        return False
+    order = event.order
+    try:
         with translation.override(order.language):
             context = {
                 "order": order,
@@ -116,15 +121,116 @@ def order_event_email_send(*, event_id: int) -> bool:
             subject = render_to_string("orders/email/subject.txt", context).strip()
             body = render_to_string("orders/email/body.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [order.email])
-        event.emailed_at = timezone.now()
-        event.save(update_fields=["emailed_at"])
+    except Exception as error:  # one bad e-mail must never stop the others
+        _email_failure_record(event=event, error=error)
+        return False
+    OrderEvent.objects.filter(pk=event.pk).update(
+        emailed_at=timezone.now(), email_next_attempt_at=None, email_error=""
+    )
     return True
 
 
-def order_emails_send_pending(*, older_than_seconds: int = 60) -> int:
-    """Send every e-mail that could not be queued or failed; returns how many went out."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    pending = OrderEvent.objects.filter(
-        emailed_at__isnull=True, notify=True, created_at__lte=cutoff, status__in=EMAILED_STATUSES
-    ).values_list("pk", flat=True)
-    return sum(order_event_email_send(event_id=pk) for pk in list(pending))
+def _email_claim(*, event_id: int, now: datetime) -> OrderEvent | None:
+    with transaction.atomic():
+        event = (
+            OrderEvent.objects.email_due(at=now)
+            .select_for_update(skip_locked=True)
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None:
+            return None
+        event.email_attempts += 1
+        event.email_next_attempt_at = now + email_retry_delay(attempts=event.email_attempts)
+        event.save(update_fields=["email_attempts", "email_next_attempt_at"])
+    return event
+
+
+def email_retry_delay(*, attempts: int) -> timedelta:
+    """How long to wait after the given number of tries: the first delay, doubling."""
+    return timedelta(seconds=settings.SHOP_EMAIL_RETRY_DELAY * 2 ** (attempts - 1))
+
+
+def email_failure_is_permanent(error: Exception) -> bool:
+    """Whether sending the same e-mail again can only fail the same way (an SMTP 5xx answer
+    about this recipient or message). Connection trouble, timeouts and 4xx answers are
+    temporary; so are refusals of our own greeting, login or sender, which staff can fix."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    if isinstance(
+        error,
+        smtplib.SMTPConnectError
+        | smtplib.SMTPHeloError
+        | smtplib.SMTPAuthenticationError
+        | smtplib.SMTPSenderRefused,
+    ):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _email_error_text(error: Exception, *, address: str) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [_smtp_answer(code, message) for code, message in error.recipients.values()]
+        text = "; ".join(answers)
+    elif isinstance(error, smtplib.SMTPResponseException):
+        text = _smtp_answer(error.smtp_code, error.smtp_error)
+    else:
+        text = f"{type(error).__name__}: {error}"
+    # The address is on the order already; keeping no copy here leaves erasure one place to scrub.
+    if address:
+        text = text.replace(address, "(customer)")
+    return text[: OrderEvent._meta.get_field("email_error").max_length]
+
+
+def _smtp_answer(code: int, message: bytes | str) -> str:
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    return f"{code} {message}"
+
+
+def _email_failure_record(*, event: OrderEvent, error: Exception) -> None:
+    permanent = email_failure_is_permanent(error)
+    gave_up = permanent or event.email_attempts >= settings.SHOP_EMAIL_MAX_ATTEMPTS
+    fields: dict = {"email_error": _email_error_text(error, address=event.order.email)}
+    if gave_up:
+        fields.update(email_failed_at=timezone.now(), email_next_attempt_at=None)
+    OrderEvent.objects.filter(pk=event.pk).update(**fields)
+    logger.warning(
+        "The e-mail of order event %s failed (attempt %s, %s): %s",
+        event.pk,
+        event.email_attempts,
+        "given up" if gave_up else f"next try at {event.email_next_attempt_at:%Y-%m-%d %H:%M}",
+        fields["email_error"],
+        exc_info=not isinstance(error, smtplib.SMTPException | OSError),
+    )
+
+
+def order_emails_send_pending(*, now: datetime | None = None, older_than_seconds: int = 60) -> int:
+    """Try every e-mail that is due, each on its own; returns how many went out.
+
+    E-mails younger than a minute are left to the worker their event queued.
+    """
+    now = now or timezone.now()
+    due = (
+        OrderEvent.objects.email_due(at=now)
+        .filter(created_at__lte=now - timedelta(seconds=older_than_seconds))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(order_event_email_send(event_id=pk, now=now) for pk in list(due))
+
+
+@transaction.atomic
+def order_emails_retry(*, orders) -> int:
+    """Give the failed e-mails of these orders a fresh set of tries, starting now."""
+    events = list(
+        OrderEvent.objects.email_failed().filter(order__in=orders).values_list("pk", flat=True)
+    )
+    OrderEvent.objects.filter(pk__in=events).update(
+        email_failed_at=None, email_attempts=0, email_next_attempt_at=None, email_error=""
+    )
+    for pk in events:
+        transaction.on_commit(partial(order_event_email_queue, event_id=pk))
+    return len(events)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from . import services
 
 
-@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
-def send_order_event_email(event_id: int) -> None:
-    services.order_event_email_send(event_id=event_id)
+# No Celery retries: the event keeps its own count and back-off, and the sweep tries it again.
+@shared_task
+def send_order_event_email(event_id: int) -> bool:
+    return services.order_event_email_send(event_id=event_id)
 
 
 @shared_task
