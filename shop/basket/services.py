@@ -134,6 +134,8 @@ def baskets_abandoned_purge(
 ) -> Purged:
     """Delete expired sessions, then anonymous baskets untouched for `older_than` that no live
     session holds any more (nobody can reach them). Account baskets are never deleted."""
+    # Sessions live in the database (settings: a cache outage must never empty a basket), so
+    # the live ones can be read to find the baskets they still hold.
     store = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = store.get_model_class().objects
     expired = sessions.filter(expire_date__lt=now).count()
