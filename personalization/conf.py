@@ -48,6 +48,27 @@ DEFAULTS = {
 }
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def network_parse(value: object) -> Network:
+    """One TRUSTED_PROXIES entry: an address or a network in CIDR notation, strictly — a
+    network with host bits set ("10.1.2.3/16") is a typo for something, not a guess to make."""
+    if not isinstance(value, str) or value != value.strip():
+        raise ValueError(f"{value!r} is not an address or a network in CIDR notation")
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not an address or a network ({error})") from None
+
+
+def networks_parse(values: object) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES as networks; ValueError names the first value that is not one."""
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise ValueError(f"{values!r} is not a list of addresses or networks")
+    return tuple(network_parse(value) for value in values)
+
+
 class AppSettings:
     def __getattr__(self, name: str):
         if name not in DEFAULTS:
@@ -58,12 +79,14 @@ class AppSettings:
     def _proxy_cache(self) -> dict:
         return {}
 
-    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-        """The parsed TRUSTED_PROXIES, parsed once per distinct setting value."""
-        raw = tuple(self.TRUSTED_PROXIES)
-        if raw not in self._proxy_cache:
-            self._proxy_cache[raw] = tuple(ipaddress.ip_network(cidr, strict=False) for cidr in raw)
-        return self._proxy_cache[raw]
+    def trusted_networks(self) -> tuple[Network, ...]:
+        """The parsed TRUSTED_PROXIES, parsed once per distinct setting value (a malformed
+        value is refused at start-up by personalization.checks)."""
+        raw = self.TRUSTED_PROXIES
+        key = raw if isinstance(raw, str) else tuple(raw)
+        if key not in self._proxy_cache:
+            self._proxy_cache[key] = networks_parse(key)
+        return self._proxy_cache[key]
 
 
 app_settings = AppSettings()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -14,6 +15,7 @@ from .consent import consent_for_request
 from .history import history_save
 from .identity import visitor_id_save
 from .preview import preview_overrides
+from .resolvers.network import connection_from_trusted_proxy
 from .visitor import Visitor, resolve_visitor
 
 
@@ -101,3 +103,22 @@ class EditorTimeZoneMiddleware:
 
 def admin_prefix() -> str:
     return reverse("admin:index")
+
+
+class ForwardedProtoMiddleware:
+    """Drop the header named by SECURE_PROXY_SSL_HEADER unless a trusted proxy sent it.
+
+    Django believes that header from anyone: a client talking plain http could claim https,
+    skip the https redirect and pass the CSRF origin check as the https site. Only
+    `TRUSTED_PROXIES` (the connection's own address, REMOTE_ADDR) may say how the client
+    reached them. Put it first in MIDDLEWARE, before SecurityMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        if header and header[0] in request.META and not connection_from_trusted_proxy(request):
+            del request.META[header[0]]
+        return self.get_response(request)

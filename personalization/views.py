@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.core import is_ratelimited
@@ -62,6 +63,7 @@ def _back(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
+@never_cache
 @vary_on_headers("Accept")
 def why(request: HttpRequest) -> HttpResponse:
     """Every fact the site uses about the visitor, its value and where it came from."""
@@ -309,6 +311,7 @@ def profile_forget(request: HttpRequest) -> HttpResponse:
     return redirect(_back(request, reverse("personalization:why")))
 
 
+@never_cache
 def profile_export_view(request: HttpRequest) -> HttpResponse:
     """Download everything stored about the visitor as a JSON file."""
     data = profile_export(request=request)
@@ -317,6 +320,7 @@ def profile_export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 def erase(request: HttpRequest) -> HttpResponse:
     """Erase everything stored about the visitor, after a confirmation (and for an account,
     its password)."""

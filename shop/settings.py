@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +79,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto is believed only from TRUSTED_PROXIES (see "Security headers").
+    "personalization.middleware.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "shop.headers.ShopCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -292,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.catalog.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Housekeeping: expired sessions and anonymous baskets nobody can come back to.
+    "purge-abandoned-baskets": {
+        "task": "shop.basket.tasks.purge_abandoned_baskets",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # Personalization (see personalization/conf.py for every knob and its default)
@@ -339,6 +349,49 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Security headers and proxies (README "Security headers and proxies").
+# X-Forwarded-Proto counts only from TRUSTED_PROXIES: personalization's
+# ForwardedProtoMiddleware (first in MIDDLEWARE) drops it from anyone else, so a client
+# cannot pass for https.
+# Content-Security-Policy (django-csp): our own files only; the one script tag (htmx, through
+# {% htmx_script %}) carries the request's nonce; no inline styles (htmx is told not to inject
+# its indicator style). The admin alone also allows inline styles (shop.headers.ShopCSPMiddleware
+# explains why); never inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): nothing the shop does not use; payment only
+# for our own pages (a provider's hosted card fields would need its origin added here).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "interest-cohort": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": ["self"],
+    "usb": [],
+}
+# The language cookie: like the session's, https-only in production, never read by scripts.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

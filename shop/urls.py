@@ -5,17 +5,20 @@ from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 from . import health
+from .headers import never_cached
 
+# Sections wrapped in never_cached() show one shopper's basket, orders or account: every page
+# in them answers Cache-Control: no-store (so do /why/ and the privacy export and erase pages).
 urlpatterns = [
     path("", include("shop.catalog.urls")),
-    path("basket/", include("shop.basket.urls")),
-    path("checkout/", include("shop.checkout.urls")),
-    path("orders/", include("shop.orders.urls")),
+    path("basket/", include(never_cached("shop.basket.urls"))),
+    path("checkout/", include(never_cached("shop.checkout.urls"))),
+    path("orders/", include(never_cached("shop.orders.urls"))),
     path("stores/", include("shop.stores.urls")),
     path("offers/", include("shop.offers.urls")),
     path("", include("personalization.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include(never_cached("accounts.urls"))),
+    path("accounts/", include(never_cached("allauth.urls"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -29,6 +29,12 @@ def _trusted(address: IPAddress) -> bool:
     return any(address in network for network in app_settings.trusted_networks())
 
 
+def connection_from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the connection itself (REMOTE_ADDR) comes from one of TRUSTED_PROXIES."""
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and _trusted(remote)
+
+
 def connection_for_request(request: HttpRequest) -> Connection:
     """The client's address: REMOTE_ADDR, or through trusted proxies the right-most
     X-Forwarded-For hop that is not itself a trusted proxy. Anyone else's headers are ignored."""

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import datetime
+from importlib import import_module
+from typing import NamedTuple
+
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -10,6 +15,9 @@ from .models import Basket, BasketLine
 
 SESSION_KEY = "basket_id"
 MAX_LINE_QUANTITY = 99
+# An anonymous basket nobody has touched for this long, and no live session holds, is deleted
+# by the nightly housekeeping (tasks.purge_abandoned_baskets).
+ABANDONED_AFTER = datetime.timedelta(days=30)
 
 
 class BasketError(Exception):
@@ -114,3 +122,36 @@ def basket_adopt(*, request: HttpRequest, user) -> None:
         source.save(update_fields=["owner", "updated_at"])
     else:
         basket_merge(source=source, target=target)
+
+
+class Purged(NamedTuple):
+    sessions: int
+    baskets: int
+
+
+def baskets_abandoned_purge(
+    *, now: datetime.datetime, older_than: datetime.timedelta = ABANDONED_AFTER
+) -> Purged:
+    """Delete expired sessions, then anonymous baskets untouched for `older_than` that no live
+    session holds any more (nobody can reach them). Account baskets are never deleted."""
+    # Sessions live in the database (settings: a cache outage must never empty a basket), so
+    # the live ones can be read to find the baskets they still hold.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    sessions = store.get_model_class().objects
+    expired = sessions.filter(expire_date__lt=now).count()
+    store.clear_expired()
+    candidates = set(
+        Basket.objects.filter(owner=None, updated_at__lt=now - older_than).values_list(
+            "pk", flat=True
+        )
+    )
+    if candidates:
+        decoder = store()
+        live = sessions.filter(expire_date__gte=now).values_list("session_data", flat=True)
+        for data in live.iterator(chunk_size=2000):
+            candidates.discard(decoder.decode(data).get(SESSION_KEY))
+    abandoned = Basket.objects.filter(
+        pk__in=candidates, owner=None, updated_at__lt=now - older_than
+    )
+    deleted = abandoned.delete()[1].get(Basket._meta.label, 0)
+    return Purged(sessions=expired, baskets=deleted)

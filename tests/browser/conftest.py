@@ -8,6 +8,7 @@ from importlib import import_module
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from playwright.sync_api import Browser, BrowserContext
 
 from personalization.slots import content_changed
 from personalization.snapshot import snapshot_bump
@@ -68,3 +69,41 @@ def migrated_data(transactional_db):
     for name in ("region-sets", "questions", "offers", "stores"):
         snapshot_bump(name)
     content_changed()
+
+
+# Every page any browser test opens reports what the Content-Security-Policy refused: the
+# browser's own "securitypolicyviolation" event, relayed to the console, and Chromium's console
+# message for it. A test that saw one fails, whatever it was testing.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def csp_messages_collect(context: BrowserContext, into: list[str]) -> None:
+    context.add_init_script(CSP_LISTENER)
+
+    def collect(message) -> None:
+        text = message.text
+        if text.startswith("CSP violation") or "Content Security Policy" in text:
+            into.append(f"{message.page.url if message.page else ''}: {text}")
+
+    context.on("console", collect)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch) -> list[str]:
+    """What the Content-Security-Policy refused on any page of this test's browser contexts."""
+    violations: list[str] = []
+    new_context = Browser.new_context
+
+    def new_context_watched(self, *args, **kwargs) -> BrowserContext:
+        context = new_context(self, *args, **kwargs)
+        csp_messages_collect(context, violations)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context_watched)
+    yield violations
+    assert violations == [], "the Content-Security-Policy refused something"

@@ -1,0 +1,58 @@
+"""Response headers the shop sets beyond Django's own: the admin's Content-Security-Policy and
+`Cache-Control: no-store` for whole sections of private pages."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import URLPattern, URLResolver, reverse
+from django.views.decorators.cache import never_cache
+
+
+class ShopCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with inline styles allowed in the admin only.
+
+    Django 5.2's admin is not written for a strict style policy: a change list offering no
+    actions (a model the staff member may not delete, such as payments) writes an inline
+    `<style>` block, and admin templates or third-party widgets may add more with any upgrade.
+    Inline styles cannot run code, and only staff see those pages; scripts stay as strict as in
+    the shop.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path.startswith(reverse("admin:index")):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts
+
+
+def _never_cached(patterns: list) -> list:
+    wrapped = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            pattern = URLResolver(
+                pattern.pattern,
+                _never_cached(pattern.url_patterns),
+                pattern.default_kwargs,
+                pattern.app_name,
+                pattern.namespace,
+            )
+        elif isinstance(pattern, URLPattern):
+            pattern = URLPattern(
+                pattern.pattern, never_cache(pattern.callback), pattern.default_args, pattern.name
+            )
+        wrapped.append(pattern)
+    return wrapped
+
+
+def never_cached(urlconf: str) -> tuple[list, str | None]:
+    """A URLconf for `include()` whose every page answers `Cache-Control: no-store` (Django's
+    `never_cache`): for sections that show one shopper's basket, orders or account, which no
+    browser history or shared cache may keep."""
+    module = import_module(urlconf)
+    return _never_cached(module.urlpatterns), getattr(module, "app_name", None)
