@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shop.headers.ShopCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the path or the session cookie: NUL characters never reach a query.
+    "shop.middleware.BadTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

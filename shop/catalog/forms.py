@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PetType, ProductQuerySet
+from .models import SEARCH_MAX_LENGTH, PetType, ProductQuerySet
 
 
 class ProductFilterForm(forms.Form):
@@ -16,7 +16,8 @@ class ProductFilterForm(forms.Form):
         "newest": ("-created_at", "name"),
     }
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    # Longer searches are cut, not refused (see clean_q).
+    q = forms.CharField(label=_("Search"), required=False)
     pet = forms.ChoiceField(
         label=_("Pet"), required=False, choices=[("", _("All pets")), *PetType.choices]
     )
@@ -33,9 +34,14 @@ class ProductFilterForm(forms.Form):
         ],
     )
 
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:SEARCH_MAX_LENGTH]
+
     def filter(self, products: ProductQuerySet) -> ProductQuerySet:
-        # Invalid values are dropped rather than refused: a listing always shows something.
-        data = self.cleaned_data if self.is_valid() else {}
+        # Invalid values are dropped one by one rather than refused: a listing always shows
+        # something, and a bad sort does not lose the search.
+        self.is_valid()
+        data = self.cleaned_data
         query = (data.get("q") or "").strip()
         if query:
             products = products.search(query)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models
@@ -60,6 +62,17 @@ class Category(models.Model):
         return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
+# A search reads this much of what was typed (the search box's maxlength), and this many words.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 10
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search, in any script, without punctuation, operators or control
+    characters: `"dog -bed" OR ---` gives ["dog", "bed", "OR"]."""
+    return re.findall(r"[^\W_]+", query[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_WORDS]
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True)
@@ -73,10 +86,12 @@ class ProductQuerySet(models.QuerySet):
     def search(self, query: str) -> ProductQuerySet:
         """Products matching a shopper's words, best first.
 
-        PostgreSQL ranks with full-text search; other databases match every word in the name
-        or description.
+        Every word must match: on PostgreSQL through full-text search (stemmed and ranked),
+        elsewhere in the name or description. Only words count: punctuation and search
+        operators (`-`, quotes, `or`) are ignored, so that no text, however long or strange,
+        makes a query the database refuses (PostgreSQL's parser gives up on 33 `-` in a row).
         """
-        words = query.split()[:10]
+        words = search_words(query)
         if not words:
             return self.none()
         if connection.vendor == "postgresql":
@@ -85,10 +100,12 @@ class ProductQuerySet(models.QuerySet):
             vector = SearchVector("name", weight="A", config="english") + SearchVector(
                 "description", weight="B", config="english"
             )
-            search_query = SearchQuery(query, search_type="websearch", config="english")
+            search_query = SearchQuery(" ".join(words), search_type="plain", config="english")
+            # Matched with @@, not `rank > 0`: ts_rank gives 1e-20, not 0, to a document that
+            # has none of several words, and every product would be a result.
             return (
-                self.annotate(rank=SearchRank(vector, search_query))
-                .filter(rank__gt=0)
+                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                .filter(document=search_query)
                 .order_by("-rank", "name")
             )
         condition = Q()

@@ -140,7 +140,8 @@ def checkout_token_key(*, token: str, basket: Basket | None) -> str | None:
         return None
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+    except (signing.BadSignature, ValueError):
+        # ValueError: text that cannot even be encoded (lone surrogates) was never our token.
         return None
     if not isinstance(data, dict) or data.get("basket") != basket.pk:
         return None

@@ -12,6 +12,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from shop.catalog.models import Product
 from shop.checkout.models import Payment, PaymentStatus
+from shop.checkout.services import checkout_token_key
 from shop.checkout.views import checkout
 from shop.orders.models import Order, OrderStatus
 from tests.conftest import checkout_submit
@@ -187,6 +188,20 @@ def test_a_tampered_token_is_refused_as_expired(client, filled_basket, checkout_
     assert "This checkout page has expired." in response.content.decode()
     assert Order.objects.count() == 1
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("token", [":", "::::", "ä:ä:ä", ".eJz:1:2", "x" * 20000 + ":a:b"])
+def test_an_odd_token_is_refused_as_expired(client, filled_basket, checkout_data, token):
+    response = client.post(reverse("checkout:checkout"), {**checkout_data, "token": token})
+    assert response.status_code == 200
+    assert "This checkout page has expired." in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_a_token_that_is_not_even_text_is_no_token(filled_basket, client):
+    # Lone surrogates cannot be encoded: a token made of them was never ours.
+    basket = client.get(reverse("basket:detail")).context["basket"]
+    assert checkout_token_key(token="\udcff:\udcfe:x", basket=basket) is None
 
 
 def test_another_shopper_replaying_a_token_never_sees_that_order(
