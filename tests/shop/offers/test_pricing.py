@@ -535,7 +535,9 @@ def test_a_changed_offer_reaches_pricing_when_its_save_is_committed(
 
 def test_the_snapshot_is_kept_until_offers_change(price, cat_kibble):
     assert price((cat_kibble, 1)).discounts == []  # the snapshot is loaded, with no offer
-    Offer.objects.create(name="10% off everything", kind=OfferKind.PERCENT, value=10)
-    assert price((cat_kibble, 1)).discounts == []  # not committed: nobody was told
+    offer = Offer.objects.create(name="10% off everything", kind=OfferKind.PERCENT, value=0)
+    offers_changed()
+    Offer.objects.filter(pk=offer.pk).update(value=10)  # no signal: nobody was told
+    assert price((cat_kibble, 1)).discounts == []
     offers_changed()
     assert [d.sentence for d in price((cat_kibble, 1)).discounts] == ["10% off everything"]
