@@ -33,7 +33,13 @@ def region_set(**fields) -> RegionSet:
 
 
 @pytest.fixture
-def japan_sets(db) -> None:
+def japan_sets(db, django_capture_on_commit_callbacks) -> None:
+    """The sets, saved and committed (their snapshot version is in the shared cache)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _japan_sets()
+
+
+def _japan_sets() -> None:
     region_set(slug="greater-tokyo", name="Greater Tokyo", regions=["JP-11", "JP-12", "JP-13"])
     region_set(slug="japan", name="Japan")
     region_set(slug="tokyo-islands", name="Tokyo islands", postal_prefixes=["100-1"], is_rural=True)
