@@ -342,3 +342,22 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.value}"
+
+
+class SnapshotVersion(models.Model):
+    """The version of one per-process snapshot of editor data (see snapshot.py).
+
+    The shared cache tells workers quickly; this row is the truth, written in the transaction
+    that changes the data, so a change made while the cache could not be reached is still seen.
+    """
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    version = models.CharField(_("version"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("snapshot version")
+        verbose_name_plural = _("snapshot versions")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

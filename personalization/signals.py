@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -12,13 +11,14 @@ from .profiling import answers_adopt, questions_changed
 from .slots import content_changed
 from .snapshot import snapshot_bump
 
-# Bumped once the change is committed: a rolled-back save must not be announced, and a worker
-# that reloads before the commit would otherwise cache the old rows under the new version.
+# Bumped in the change's own transaction: the version in the database changes with the data (or
+# not at all, if it is rolled back), and the shared cache is told once it is committed (see
+# snapshot_bump).
 
 
 @receiver([post_save, post_delete], sender=RegionSet, dispatch_uid="region_sets_changed")
 def region_sets_changed(sender, **kwargs) -> None:
-    transaction.on_commit(lambda: snapshot_bump("region-sets"))
+    snapshot_bump("region-sets")
 
 
 @receiver([post_save, post_delete], sender=Segment, dispatch_uid="segment_changed")
@@ -26,13 +26,13 @@ def region_sets_changed(sender, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Slot, dispatch_uid="slot_changed")
 @receiver([post_save, post_delete], sender=Variant, dispatch_uid="variant_changed")
 def editor_content_changed(sender, **kwargs) -> None:
-    transaction.on_commit(content_changed)
+    content_changed()
 
 
 @receiver(post_save, sender=Question, dispatch_uid="question_saved")
 @receiver(post_delete, sender=Question, dispatch_uid="question_deleted")
 def questions_changed_signal(sender, **kwargs) -> None:
-    transaction.on_commit(questions_changed)
+    questions_changed()
 
 
 @receiver(user_logged_in, dispatch_uid="answers_adopt_on_login")

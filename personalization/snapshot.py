@@ -1,51 +1,125 @@
-"""Editor data (region sets; later segments, slots, variants) loaded once per process.
+"""Editor data (offers, segments, slots, region sets, questions, stores) loaded once per process.
 
-Each kind of data has a version number in the shared cache. Every save or delete bumps it, so
-every worker notices on its next request and reloads; in between, reading costs one cache get
-and no SQL query, however many rows there are.
+Each kind of data has a version, kept in the database (`SnapshotVersion`, the truth) and copied
+to the shared cache (what workers read on every request). A change bumps the database row in
+its own transaction and, once committed, the cache, so every worker notices on its next request
+and reloads; in between, reading costs one cache get and no SQL query, however many rows there
+are.
+
+When the cache does not answer (Redis down, or its circuit breaker open) or has no version, the
+process reads the version from the database instead: a change made during a Redis outage is seen
+at once. When the cache disagrees with what a process holds, the database decides and the cache
+is corrected, so a Redis that comes back with an old version cannot bring back old data. And
+every `PERSONALIZATION_SNAPSHOT_MAX_AGE` seconds each process checks the database anyway, in case
+a bump never reached the cache at all.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import cache
+from django.db import transaction
 
-_local: dict[str, tuple[Any, Any]] = {}
+from .conf import app_settings
+
+
+class _Held(NamedTuple):
+    version: str
+    data: Any
+    checked_at: float  # time.monotonic() when the version was last compared with the database
+
+
+_local: dict[str, _Held] = {}
 _lock = threading.Lock()
+
+
+_thread = threading.local()
+
+
+def _uncommitted() -> set[str]:
+    """Versions this thread bumped in a transaction not committed yet (if it is rolled back,
+    they are never seen again)."""
+    if not hasattr(_thread, "versions"):
+        _thread.versions = set()
+    return _thread.versions
 
 
 def _key(name: str) -> str:
     return f"personalization:snapshot:{name}"
 
 
+def _version_stored(name: str) -> str:
+    """The version in the database, created on first use."""
+    from .models import SnapshotVersion
+
+    row, _created = SnapshotVersion.objects.get_or_create(
+        name=name, defaults={"version": uuid.uuid4().hex}
+    )
+    return row.version
+
+
 def snapshot(name: str, load: Callable[[], Any]) -> Any:
     """The loaded data for `name`, reloaded only when its version changed."""
-    try:
-        version = cache.get(_key(name))
-    except Exception:
-        version = None  # cache down: keep serving what this process has
-        if name in _local:
-            return _local[name][1]
-    if version is None:
-        version = snapshot_bump(name)
+    cached = cache.get(_key(name))  # None when missing or when the cache did not answer
     held = _local.get(name)
-    if held is not None and held[0] == version:
-        return held[1]
-    with _lock:
-        data = load()
-        _local[name] = (version, data)
+    now = time.monotonic()
+    if (
+        held is not None
+        and cached == held.version
+        and now - held.checked_at < app_settings.SNAPSHOT_MAX_AGE
+    ):
+        return held.data
+    version = _version_stored(name)
+    if held is not None and held.version == version:
+        _local[name] = held._replace(checked_at=now)
+        data = held.data
+    else:
+        with _lock:
+            data = load()
+            _local[name] = _Held(version, data, now)
+    if version in _uncommitted():
+        pass  # read inside the transaction that bumped it: told to everyone once committed
+    elif cached is None:
+        # Missing (or the cache did not answer: then this fails fast and changes nothing). Only
+        # if still missing: a bump committed meanwhile has put its newer version there.
+        cache.add(_key(name), version, timeout=None)
+    elif cached != version:
+        # Left behind by a bump that could not reach the cache: put the truth back.
+        cache.set(_key(name), version, timeout=None)
     return data
 
 
-def snapshot_bump(name: str) -> Any:
-    """Mark `name`'s data as changed for every process."""
+def snapshot_bump(name: str) -> str:
+    """Mark `name`'s data as changed for every process.
+
+    Call it when the data changes, inside the same transaction: the database's version changes
+    with the data. The cache's copy is removed now (until the commit, workers read the version
+    from the database, where they see the old one with the old rows) and the new version is
+    put there once the transaction is committed."""
+    from .models import SnapshotVersion
+
     version = uuid.uuid4().hex
-    try:
+    SnapshotVersion.objects.update_or_create(name=name, defaults={"version": version})
+    cache.delete(_key(name))
+    uncommitted = _uncommitted()
+    uncommitted.add(version)
+
+    def publish() -> None:
+        uncommitted.discard(version)
         cache.set(_key(name), version, timeout=None)
-    except Exception:
-        _local.pop(name, None)
+
+    transaction.on_commit(publish)
     return version
+
+
+def snapshot_recheck(name: str) -> None:
+    """Compare `name`'s version with the database on its next use: the database has just shown
+    this process's data to be out of date (its bump never reached the shared cache)."""
+    held = _local.get(name)
+    if held is not None:
+        _local[name] = held._replace(checked_at=float("-inf"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
@@ -267,13 +267,16 @@ def _profile_answer_response(
 @require_POST
 def profile_answer(request: HttpRequest) -> HttpResponse:
     """Answer the profile card's question (htmx or a plain form post)."""
-    if is_ratelimited(
+    usage = get_usage(
         request,
         group="personalization.answers",
         key=lambda group, request: client_address(request),
         rate=app_settings.ANSWER_RATE,
         increment=True,
-    ):
+    )
+    # When the shared cache cannot count (django-ratelimit then reports a limit of 0), answers
+    # go ahead (fail open): the limit only spares us floods, it protects nothing secret.
+    if usage is not None and usage["should_limit"] and usage["limit"] > 0:
         return _profile_answer_response(
             request, error=_("Too many answers at once. Please try again in a minute."), status=429
         )

@@ -18,6 +18,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts.throttling import SignInRates
 from personalization.conf import DEFAULT_RESOLVERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,15 +166,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    # django-redis: the Redis backend the ecosystem maintains, and the one django-ratelimit
-    # (throttling) supports for its atomic counters.
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# Redis faults: a slow, hung or lost Redis must cost a page a fraction of a second, once.
+# - Every socket to Redis (cache and Celery broker) gives up after REDIS_TIMEOUT seconds
+#   (connecting, and waiting for an answer): a hung server otherwise holds a worker for minutes.
+# - After a failure, shop.cache.CircuitBreakerClient stops calling Redis in this process for a
+#   back-off (1 s, doubling up to 30 s), then lets one call try again.
+# - IGNORE_EXCEPTIONS: a cache call that fails reads as a miss. Snapshots then check their
+#   version in the database (personalization/snapshot.py); throttles decide per endpoint whether
+#   to let requests through or refuse them (README, "Redis: timeouts, circuit breaker, outages").
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on the Redis at `url` (also what the fault suite, tests/faults, runs against).
+
+    django-redis: the Redis backend the ecosystem maintains, and the one django-ratelimit
+    (throttling) supports for its atomic counters."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "shop.cache.CircuitBreakerClient",
+            "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+            "CIRCUIT_BREAKER_BACKOFF": 1.0,
+            "CIRCUIT_BREAKER_MAX_BACKOFF": 30.0,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -208,7 +232,9 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed sign-ins: 5 per e-mail in 5 minutes (allauth's default, against guessing one account
 # from many addresses); per address a second line above django-axes' limit, so that a
 # locked-out address always gets axes' page.
-ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip,5/300s/key"}
+# While Redis is down these sign-in limits stand aside (accounts.throttling): allauth could not
+# count them and would refuse every sign-in; django-axes still counts failures in the database.
+ACCOUNT_RATE_LIMITS = SignInRates({"login_failed": "30/m/ip,5/300s/key"})
 LOGIN_REDIRECT_URL = "accounts:profile"
 
 # django-axes: failed sign-ins on /admin/login/ and /accounts/login/ lock out the client's real
@@ -281,6 +307,12 @@ CELERY_TASK_IGNORE_RESULT = True
 # orders.tasks.send_pending_order_emails retries whatever could not be queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# A hung broker (it accepts connections, never answers) is cut off like the cache (see
+# REDIS_TIMEOUT above): without a read timeout, queuing on commit would wait forever.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
 CELERY_BEAT_SCHEDULE = {
     "send-pending-order-emails": {
         "task": "shop.orders.tasks.send_pending_order_emails",

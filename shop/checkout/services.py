@@ -29,7 +29,7 @@ from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
 from shop.money import money_format, money_round
-from shop.offers.applicator import basket_price
+from shop.offers.applicator import basket_price, offers_load, offers_recheck
 from shop.offers.results import PriceResult, VoucherTerms
 from shop.offers.services import (
     OfferUnavailable,
@@ -304,7 +304,10 @@ def _place(
 def _price_checked(
     *, lines, products, visitor, codes, details, expected_discount, user, visitor_id
 ) -> PriceResult:
-    """Price the locked basket again and check its offers may still be used, or raise."""
+    """Price the locked basket again and check its offers may still be used, or raise.
+
+    With offers read from the database in this transaction, not the process's snapshot: a worker
+    that missed a change (its bump lost in a Redis outage) must not charge the old price."""
     priced = basket_price(
         lines=[(products[line.product_id], line.quantity) for line in lines],
         visitor=visitor,
@@ -313,6 +316,7 @@ def _price_checked(
         vouchers=vouchers_for_codes(
             codes=codes, user=user, visitor_id=visitor_id, now=timezone.now()
         ),
+        catalog=offers_load(),
     )
     if priced.code_problems:
         # A code the shopper entered no longer applies (used up, ended): never drop it silently.
@@ -321,6 +325,7 @@ def _price_checked(
                       _("Nothing was charged: please check your new total.")])
         )  # fmt: skip
     if expected_discount is not None and priced.discount_total != expected_discount:
+        offers_recheck()  # what the shopper saw may come from this process's outdated offers
         raise CheckoutError(
             _("Your discounts changed since you saw them. The new total is %(total)s: "
               "please check it and place the order again.")

@@ -96,8 +96,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
                         visitor_id=visitor_id(request, issue=False),
                     )
                 except (PaymentDeclined, CheckoutError) as error:
-                    # Nothing was charged; the basket and the typed address stay.
+                    # Nothing was charged; the basket and the typed address stay, with the
+                    # figures placing it would now charge.
                     form.add_error(None, str(error))
+                    prices = priced(checkout_visitor(request=request, address=form.cleaned_data))
                 else:
                     order_remember(request, order)
                     codes_clear(request=request)

@@ -2,7 +2,9 @@
 
 One pure function, `basket_price()`, serves the product card, product page, basket, checkout and
 order placement, so every page shows the same figures. Offers come from a per-process snapshot
-(versioned through the shared cache like segments): pricing runs no SQL query.
+(versioned through the shared cache like segments): pricing runs no SQL query. Placing an order
+passes offers loaded from the database instead, so that no process ever charges a price the
+database no longer allows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from personalization.snapshot import snapshot, snapshot_bump
+from personalization.snapshot import snapshot, snapshot_bump, snapshot_recheck
 from personalization.visitor import Visitor
 from shop.checkout.shipping import SHIPPING_METHODS
 from shop.money import currency_default, money_format, money_round
@@ -97,6 +99,11 @@ def offers_changed() -> None:
     snapshot_bump(SNAPSHOT)
 
 
+def offers_recheck() -> None:
+    """This process's offers priced differently from the database's: check the version."""
+    snapshot_recheck(SNAPSHOT)
+
+
 def code_normalize(code: str) -> str:
     return code.strip().upper()
 
@@ -122,20 +129,26 @@ class VisitorOffer:
     sentence: str
 
 
-def offers_for_visitor(visitor: Visitor) -> list[VisitorOffer]:
-    """Live offers this visitor qualifies for (whatever the basket), by priority; once per
-    request."""
+def offers_for_visitor(
+    visitor: Visitor, *, catalog: OfferCatalog | None = None
+) -> list[VisitorOffer]:
+    """Live offers this visitor qualifies for (whatever the basket), by priority.
+
+    From the process's snapshot, once per request; or from `catalog` (offers just loaded from
+    the database, when placing an order), never remembered."""
     memo = visitor.memo
-    if "offers" not in memo:
-        found = []
-        for offer in offers_cached().candidates(visitor):
-            if not offer.live(visitor.now):
-                continue
-            reasons = offer_reasons(offer, visitor)
-            if reasons is not None:
-                found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
+    if catalog is None and "offers" in memo:
+        return memo["offers"]
+    found = []
+    for offer in (catalog or offers_cached()).candidates(visitor):
+        if not offer.live(visitor.now):
+            continue
+        reasons = offer_reasons(offer, visitor)
+        if reasons is not None:
+            found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
+    if catalog is None:
         memo["offers"] = found
-    return memo["offers"]
+    return found
 
 
 def offers_to_show(visitor: Visitor) -> list[VisitorOffer]:
@@ -189,18 +202,23 @@ def basket_price(
     shipping_method: str = "standard",
     now: datetime.datetime | None = None,
     vouchers: Sequence[VoucherTerms] = (),
+    catalog: OfferCatalog | None = None,
 ) -> PriceResult:
     """Price a basket for a visitor with the codes they entered.
 
     `vouchers` are the personal vouchers among the codes, looked up for this shopper
-    (`shop.offers.vouchers.vouchers_for_codes`): they are not part of the shared offers."""
+    (`shop.offers.vouchers.vouchers_for_codes`): they are not part of the shared offers.
+    `catalog` replaces the process's snapshot of offers: placing an order prices with offers
+    loaded from the database (`offers_load()`), whatever this process last heard."""
     now = now or visitor.now
     priced = [PricedLine(product, quantity, product.price) for product, quantity in lines]
     subtotal = sum((line.gross for line in priced), Decimal(0))
     entered = {code_normalize(code) for code in codes if code.strip()}
-    qualifying = {vo.offer.id: vo for vo in offers_for_visitor(visitor)} if visitor else {}
+    qualifying = (
+        {vo.offer.id: vo for vo in offers_for_visitor(visitor, catalog=catalog)} if visitor else {}
+    )
     problems: dict[str, str] = {}
-    by_code = offers_cached().by_code
+    by_code = (catalog or offers_cached()).by_code
     personal = {voucher.code: voucher for voucher in vouchers if voucher.code in entered}
     for code in entered:
         offer = by_code.get(code)

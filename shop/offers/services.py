@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from personalization.resolvers.network import client_address
+from shop.cache import throttle_uncounted
 from shop.orders.models import Order
 
 from .applicator import basket_price, code_normalize, offers_cached, offers_changed
@@ -49,9 +50,16 @@ def _wrong_code_limits(code: str) -> list[dict]:
     return limits
 
 
-def _limit_reached(request: HttpRequest, limit: dict) -> bool:
+def _limit_reached(request: HttpRequest, limit: dict, *, campaign: bool) -> bool:
     """Whether the window's allowance of wrong codes is used up (the next try is refused)."""
     usage = get_usage(request, **limit)
+    if throttle_uncounted(usage):
+        # The shared cache is down. Campaign codes are public: checking them gives nothing
+        # away (fail open). Any other code could be someone's personal voucher, so it waits
+        # until wrong tries can be counted again (fail closed).
+        if campaign:
+            return False
+        raise CodeRefused(_("Codes cannot be checked at the moment. Please try again shortly."))
     return usage is not None and usage["count"] >= usage["limit"]
 
 
@@ -63,7 +71,8 @@ def code_add(*, request: HttpRequest, code: str, lines, visitor) -> tuple[str, b
     if not code or len(code) > 30:
         raise CodeRefused(_("Enter a voucher code."))
     limits = _wrong_code_limits(code)
-    if any(_limit_reached(request, limit) for limit in limits):
+    campaign = code in offers_cached().by_code
+    if any(_limit_reached(request, limit, campaign=campaign) for limit in limits):
         raise CodeRefused(_("Too many wrong codes. Please try again in a few minutes."))
     codes = codes_for_request(request)
     entered = [*codes, code] if code not in codes else codes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,4 +14,5 @@ from .models import Offer
 @receiver(m2m_changed, sender=Offer.products.through, dispatch_uid="offer_products_changed")
 @receiver(m2m_changed, sender=Offer.region_sets.through, dispatch_uid="offer_sets_changed")
 def offer_changed(sender, **kwargs) -> None:
-    transaction.on_commit(offers_changed)
+    # In the change's transaction: snapshot_bump tells the shared cache once it is committed.
+    offers_changed()

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
 from personalization.resolvers.network import client_address
+from shop.cache import throttle_uncounted
 
 from .models import Order
 
@@ -58,9 +59,19 @@ def _lookup_usages(request: HttpRequest, *, increment: bool) -> list[dict]:
     return [usage for usage in usages if usage is not None]
 
 
+class LookupUnavailable(Exception):
+    """Failed look-ups cannot be counted now (the shared cache is down)."""
+
+
 def order_lookup_limited(request: HttpRequest) -> bool:
-    """Whether this address, or this order number, has used up its failed look-ups."""
-    return any(u["count"] >= u["limit"] for u in _lookup_usages(request, increment=False))
+    """Whether this address, or this order number, has used up its failed look-ups.
+
+    Raises LookupUnavailable when they cannot be counted: behind an order number are a name, an
+    address and a phone, so guessing is never let through uncounted (fail closed)."""
+    usages = _lookup_usages(request, increment=False)
+    if any(throttle_uncounted(usage) for usage in usages):
+        raise LookupUnavailable
+    return any(u["count"] >= u["limit"] for u in usages)
 
 
 def order_lookup_failed(request: HttpRequest) -> None:

@@ -4,7 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .access import order_lookup_failed, order_lookup_limited, order_remember, order_visible
+from .access import (
+    LookupUnavailable,
+    order_lookup_failed,
+    order_lookup_limited,
+    order_remember,
+    order_visible,
+)
 from .forms import OrderFindForm
 from .models import TIMELINE, Order, OrderStatus
 
@@ -47,7 +53,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 def order_find(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and order_lookup_limited(request):
+    try:
+        limited = request.method == "POST" and order_lookup_limited(request)
+    except LookupUnavailable:
+        context = {"form": OrderFindForm(), "unavailable": True}
+        return render(request, "orders/order_find.html", context, status=503)
+    if limited:
         # Nothing is looked up: a guesser learns nothing more, right or wrong.
         context = {"form": OrderFindForm(), "limited": True}
         return render(request, "orders/order_find.html", context, status=429)

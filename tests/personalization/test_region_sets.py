@@ -20,13 +20,10 @@ NOW = datetime.datetime(2025, 5, 1, 3, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_snapshot(settings):
-    """The snapshot outlives each test's rolled-back transaction: start and end on a new version,
-    so no test sees another's sets."""
+def _japan(settings):
+    # No test sees another's sets: the cache starts empty (tests/conftest.py), so the snapshot
+    # reads its version from this test's database, where it is new.
     settings.PERSONALIZATION_DEFAULT_COUNTRY = "JP"
-    snapshot_bump("region-sets")
-    yield
-    snapshot_bump("region-sets")
 
 
 def region_set(**fields) -> RegionSet:
@@ -36,7 +33,13 @@ def region_set(**fields) -> RegionSet:
 
 
 @pytest.fixture
-def japan_sets(db) -> None:
+def japan_sets(db, django_capture_on_commit_callbacks) -> None:
+    """The sets, saved and committed (their snapshot version is in the shared cache)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _japan_sets()
+
+
+def _japan_sets() -> None:
     region_set(slug="greater-tokyo", name="Greater Tokyo", regions=["JP-11", "JP-12", "JP-13"])
     region_set(slug="japan", name="Japan")
     region_set(slug="tokyo-islands", name="Tokyo islands", postal_prefixes=["100-1"], is_rural=True)

@@ -27,16 +27,12 @@ from tests.conftest import checkout_submit
 
 
 def _snapshots_bump() -> None:
+    """New versions for the snapshots pricing reads (browser tests: their server's own process).
+    Elsewhere no test sees another's offers, sets or content: the cache starts empty
+    (tests/conftest.py), so snapshots read their versions from the test's own database."""
     offers_changed()
     snapshot_bump("region-sets")
     content_changed()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_snapshots():
-    _snapshots_bump()
-    yield
-    _snapshots_bump()
 
 
 @pytest.fixture

@@ -256,3 +256,54 @@ def test_the_offers_page_lists_the_visitors_offers_and_why(client, make_offer):
     assert "10% off in Fukuoka" in text
     assert "For you because you are in Fukuoka." in text
     assert "5% off in Tokyo" not in text
+
+
+class _CacheUnreachable:
+    """A shared cache that does not answer, as django-redis reads to callers when Redis is down
+    (IGNORE_EXCEPTIONS): every read is a miss, every write is lost."""
+
+    def get(self, key, default=None):
+        return default
+
+    def set(self, *args, **kwargs):
+        return False
+
+    def add(self, *args, **kwargs):
+        return False
+
+    def delete(self, *args, **kwargs):
+        return False
+
+
+def test_an_offer_corrected_while_the_cache_was_unreachable_is_never_charged_at_its_old_value(
+    client, in_basket, make_offer, checkout_data, checkout_post, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """This worker priced the basket at 80 % off; the offer was corrected to 8 % while the shared
+    cache could not be reached, so the version there (and in this worker) is still the old one.
+    Placing the order prices with the database's offers: refused with the new total, then
+    placed at 8 % — never at 80 %."""
+    with django_capture_on_commit_callbacks(execute=True):
+        sale = make_offer(name="Big sale", value=Decimal(80))
+    page = client.get(reverse("checkout:checkout"))
+    seen = page.context["form"]["expected_discount"].value()
+    assert Decimal(seen) == Decimal(1920)
+
+    with monkeypatch.context() as outage:
+        outage.setattr("personalization.snapshot.cache", _CacheUnreachable())
+        with django_capture_on_commit_callbacks(execute=True):
+            sale.value = Decimal(8)
+            sale.save()
+    assert cache.get("personalization:snapshot:offers") is not None  # the old version
+
+    refused = checkout_post(client, checkout_data, expected_discount=seen)
+    assert "Your discounts changed since you saw them. The new total is ¥2,808" in page_text(
+        refused
+    )
+    assert Order.objects.count() == 0
+    again = refused.context["form"]["expected_discount"].value()
+    assert Decimal(again) == Decimal(192)
+
+    checkout_post(client, checkout_data, expected_discount=again, token="form-token-2")
+    order = Order.objects.get()
+    assert (order.discount_total, order.total) == (Decimal(192), Decimal(2808))
