@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shop.orders",
     "shop.stores",
     "shop.offers",
+    "shop.demo",
 ]
 
 MIDDLEWARE = [
