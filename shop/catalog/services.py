@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from personalization.images import renditions_make
+from kernel.images import renditions_make
 
 from .models import Product, ProductImage, RegionalPopularity
 

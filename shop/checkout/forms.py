@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from personalization.regions import COUNTRIES, country_choices, region_choices
+from kernel.money import money_format
+from kernel.regions import COUNTRIES, country_choices, region_choices
 from shop.basket.models import Basket
-from shop.money import money_format
 
 from .services import (
     CheckoutDetails,

@@ -8,11 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from kernel.money import money_format
+from kernel.regions import place_name
 from personalization.identity import visitor_id
-from personalization.regions import place_name
 from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
-from shop.money import money_format
 from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
 from shop.offers.vouchers import vouchers_for_request
