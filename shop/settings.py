@@ -329,7 +329,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "rebuild-regional-popularity": {
-        "task": "shop.catalog.tasks.rebuild_popularity",
+        "task": "shop.orders.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),
     },
     # Housekeeping: expired sessions and anonymous baskets nobody can come back to.

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from kernel.money import currency_default, money_format, money_round
 from kernel.snapshot import snapshot, snapshot_bump, snapshot_recheck
 from personalization.visitor import Visitor
-from shop.checkout.shipping import SHIPPING_METHODS
 
 from .conditions import CompiledOffer, offer_reasons
 from .models import Offer, OfferKind
 from .results import Discount, PricedLine, PriceResult, VoucherTerms
+from .shipping import SHIPPING_METHODS
 
 SNAPSHOT = "offers"
 

@@ -36,9 +36,10 @@ from personalization.models import Condition, Question, RegionSet, Segment, Slot
 from personalization.services import variant_renditions_update
 from shop.catalog.demo_images import banner_picture, detail_picture, product_picture
 from shop.catalog.models import Category, PetType, Product, ProductImage, Season
-from shop.catalog.services import image_renditions_update, popularity_rebuild
+from shop.catalog.services import image_renditions_update
 from shop.offers.models import Offer
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.popularity import popularity_rebuild
 from shop.stores.models import Store
 
 M = TypeVar("M", bound=models.Model)
