@@ -8,3 +8,6 @@ class KernelConfig(AppConfig):
     name = "kernel"
     label = "kernel"
     verbose_name = _("Kernel")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401
