@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from kernel.regions import country_choices_grouped, region_choices
+from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
+
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
-from .regions import country_choices_grouped, region_choices
-from .scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from .services import variant_renditions_queue
 
 

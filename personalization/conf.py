@@ -45,9 +45,6 @@ DEFAULTS = {
     # Profile answers one client address may send (django-ratelimit's rate syntax).
     "ANSWER_RATE": "30/m",
     "COOKIE_MAX_AGE": 60 * 60 * 24 * 365,
-    # Seconds a process trusts the shared cache's snapshot versions before checking the
-    # database's (snapshot.py): the longest a change whose bump never reached Redis stays unseen.
-    "SNAPSHOT_MAX_AGE": 30,
 }
 
 

@@ -9,8 +9,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from kernel.regions import country_name, region_name
+
 from .models import RegionSet
-from .regions import country_name, region_name
 
 LABELS = {
     "country": gettext_lazy("Country"),

@@ -4,8 +4,9 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kernel.regions import COUNTRIES, region_valid
+
 from .models import Condition
-from .regions import COUNTRIES, region_valid
 from .rules import (
     BOOL,
     CHOICE,

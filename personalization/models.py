@@ -8,11 +8,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .images import validate_image_upload
-from .regions import COUNTRIES, iso_countries
+from kernel.images import validate_image_upload
+from kernel.regions import COUNTRIES, iso_countries
+from kernel.scheduling import Scheduled, ScheduledQuerySet
+from kernel.snapshot import snapshot
+
 from .rules import condition_clean, condition_describe
-from .scheduling import Scheduled, ScheduledQuerySet
-from .snapshot import snapshot
 
 
 def _postal(value: str) -> str:
@@ -345,7 +346,7 @@ class Answer(models.Model):
 
 
 class SnapshotVersion(models.Model):
-    """The version of one per-process snapshot of editor data (see snapshot.py).
+    """The version of one per-process snapshot of editor data (see kernel/snapshot.py).
 
     The shared cache tells workers quickly; this row is the truth, written in the transaction
     that changes the data, so a change made while the cache could not be reached is still seen.

@@ -18,10 +18,11 @@ from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from kernel.snapshot import snapshot, snapshot_bump
+
 from .consent import consent_for_request
 from .models import Answer, Question, QuestionKind
 from .slots import content, segment_result
-from .snapshot import snapshot, snapshot_bump
 from .visitor import Visitor
 
 ANSWERS_KEY = "profile_answers"

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .regions import COUNTRIES, countries_ours_first
+from kernel.regions import COUNTRIES, countries_ours_first
 
 
 class Operator:

@@ -4,7 +4,8 @@ import logging
 
 from django.db import transaction
 
-from .images import renditions_make
+from kernel.images import renditions_make
+
 from .models import Variant
 
 logger = logging.getLogger(__name__)

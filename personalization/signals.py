@@ -6,10 +6,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kernel.snapshot import snapshot_bump
+
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .profiling import answers_adopt, questions_changed
 from .slots import content_changed
-from .snapshot import snapshot_bump
 
 # Bumped in the change's own transaction: the version in the database changes with the data (or
 # not at all, if it is rolled back), and the shared cache is told once it is committed (see

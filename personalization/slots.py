@@ -15,10 +15,11 @@ import nh3
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
+from kernel.snapshot import snapshot, snapshot_bump
+
 from .conf import app_settings
 from .models import Segment, SegmentMatch, Slot, Variant
 from .rules import Predicate, condition_clean, condition_compile, condition_describe
-from .snapshot import snapshot, snapshot_bump
 from .visitor import Visitor
 
 describe_lazy = lazy(condition_describe, str)

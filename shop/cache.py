@@ -6,7 +6,7 @@ cache call in this process fails at once, without touching the network, for a ba
 doubles with each failed retry (1 s, 2 s, 4 s... up to 30 s by default). When the back-off is
 over, one call tries Redis again while the others keep failing fast; if it answers, the breaker
 closes. With django-redis' `IGNORE_EXCEPTIONS` a refused call reads as a cache miss, so callers
-serve what their process holds or the database (see personalization/snapshot.py).
+serve what their process holds or the database (see kernel/snapshot.py).
 
 OPTIONS (besides django-redis' own): `CIRCUIT_BREAKER_BACKOFF` and `CIRCUIT_BREAKER_MAX_BACKOFF`,
 in seconds.

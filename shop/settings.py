@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "axes",
+    "kernel",
     "accounts",
     "personalization",
     "shop.catalog",
@@ -173,7 +174,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # - After a failure, shop.cache.CircuitBreakerClient stops calling Redis in this process for a
 #   back-off (1 s, doubling up to 30 s), then lets one call try again.
 # - IGNORE_EXCEPTIONS: a cache call that fails reads as a miss. Snapshots then check their
-#   version in the database (personalization/snapshot.py); throttles decide per endpoint whether
+#   version in the database (kernel/snapshot.py); throttles decide per endpoint whether
 #   to let requests through or refuse them (README, "Redis: timeouts, circuit breaker, outages").
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
 
@@ -329,7 +330,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "rebuild-regional-popularity": {
-        "task": "shop.catalog.tasks.rebuild_popularity",
+        "task": "shop.orders.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),
     },
     # Housekeeping: expired sessions and anonymous baskets nobody can come back to.
@@ -338,6 +339,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=30),
     },
 }
+
+# Kernel: per-process snapshots keep their versions in personalization's table (kernel/snapshot.py).
+KERNEL_SNAPSHOT_VERSION_MODEL = "personalization.SnapshotVersion"
 
 # Personalization (see personalization/conf.py for every knob and its default)
 PERSONALIZATION_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

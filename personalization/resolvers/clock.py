@@ -5,8 +5,9 @@ import zoneinfo
 from django.conf import settings
 from django.utils import translation
 
+from kernel.regions import SOUTHERN_COUNTRIES, time_zone_for
+
 from ..conf import app_settings
-from ..regions import SOUTHERN_COUNTRIES, time_zone_for
 from ..visitor import Builder, Source
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

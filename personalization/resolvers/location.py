@@ -18,9 +18,10 @@ import maxminddb
 from django.conf import settings
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from kernel.regions import iso_countries, region_valid
+
 from ..conf import app_settings
 from ..models import RegionSet
-from ..regions import iso_countries, region_valid
 from ..visitor import Builder, Source
 from .network import connection_for_request
 

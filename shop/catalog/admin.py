@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from shop.money import money_format
+from kernel.money import money_format
 
 from .models import Category, Product, ProductImage
 from .services import image_renditions_queue

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from personalization.images import validate_image_upload
+from kernel.images import validate_image_upload
 
 
 class PetType(models.TextChoices):

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import datetime
 import logging
-from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Sum
-from django.db.models.functions import ExtractMonth
-from django.utils import timezone
 
-from personalization.images import renditions_make
+from kernel.images import renditions_make
 
 from .models import Product, ProductImage, RegionalPopularity
 
@@ -40,35 +36,6 @@ def image_renditions_queue(*, image: ProductImage) -> None:
             logger.warning("Could not queue renditions for image %s", image.pk, exc_info=True)
 
     transaction.on_commit(queue)
-
-
-def popularity_rebuild(*, since: datetime.datetime | None = None) -> int:
-    """Aggregate units sold by region, country and the whole shop per calendar month.
-
-    Reads order lines of the last year (cancelled orders excluded) in the shop's time zone.
-    Returns the number of rows written.
-    """
-    from shop.orders.models import OrderLine, OrderStatus
-
-    since = since or timezone.now() - datetime.timedelta(days=365)
-    totals: dict[tuple[str, int, int], int] = defaultdict(int)
-    lines = (
-        OrderLine.objects.filter(order__created_at__gte=since, product__isnull=False)
-        .exclude(order__status=OrderStatus.CANCELLED)
-        .annotate(month=ExtractMonth("order__created_at"))
-        .values("order__region", "order__country", "month", "product_id")
-        .annotate(units=Sum("quantity"))
-    )
-    for row in lines:
-        for region in (row["order__region"], row["order__country"], ""):
-            totals[(region, row["month"], row["product_id"])] += row["units"]
-    with transaction.atomic():
-        RegionalPopularity.objects.all().delete()
-        RegionalPopularity.objects.bulk_create(
-            RegionalPopularity(region=region, month=month, product_id=product, units=units)
-            for (region, month, product), units in totals.items()
-        )
-    return len(totals)
 
 
 # Fewer popular products than this in a region means too little data: use the wider area.

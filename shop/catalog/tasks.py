@@ -8,9 +8,3 @@ from . import services
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def make_renditions(image_id: int) -> None:
     services.image_renditions_update(image_id=image_id)
-
-
-@shared_task
-def rebuild_popularity() -> int:
-    """Nightly: what sells where and when, for "Popular in your region this season"."""
-    return services.popularity_rebuild()

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from personalization.regions import place_name
+from kernel.regions import place_name
 
 from .forms import ProductFilterForm
 from .models import Category, PetType, Product, Season

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from personalization.regions import COUNTRIES, country_choices, region_choices
+from kernel.money import money_format
+from kernel.regions import COUNTRIES, country_choices, region_choices
 from shop.basket.models import Basket
-from shop.money import money_format
+from shop.offers.shipping import SHIPPING_METHODS
 
 from .services import (
     CheckoutDetails,
@@ -16,7 +17,6 @@ from .services import (
     checkout_token_key,
     checkout_token_new,
 )
-from .shipping import SHIPPING_METHODS
 
 
 def _price(amount: Decimal) -> str:

@@ -25,10 +25,10 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kernel.money import money_format, money_round
 from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
-from shop.money import money_format, money_round
 from shop.offers.applicator import basket_price, offers_load, offers_recheck
 from shop.offers.results import PriceResult, VoucherTerms
 from shop.offers.services import (

@@ -8,13 +8,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from kernel.money import money_format
+from kernel.regions import place_name
 from personalization.identity import visitor_id
-from personalization.regions import place_name
 from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
-from shop.money import money_format
 from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
+from shop.offers.shipping import SHIPPING_METHODS
 from shop.offers.vouchers import vouchers_for_request
 from shop.orders.access import order_remember
 
@@ -28,7 +29,6 @@ from .services import (
     discount_changes,
     order_place,
 )
-from .shipping import SHIPPING_METHODS
 
 # The test provider's card fields; a hosted-fields provider posts only a token.
 CARD_FIELDS = ("card_number", "card_expiry", "card_cvc")

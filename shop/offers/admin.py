@@ -8,15 +8,18 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.money import money_format
+from kernel.regions import country_choices_grouped, region_choices
+from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from personalization.forms import place_choices
-from personalization.regions import country_choices_grouped, region_choices
-from personalization.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
-from shop.money import money_format
 
 from .applicator import basket_price
 from .models import Offer, OrderDiscount, PersonalVoucher
+
+# The kernel's schedule states, and the one only offers have (their usage limit is reached).
+OFFER_STATE_LABELS = {**STATE_LABELS, "used up": _("used up")}
 
 
 class OfferForm(forms.ModelForm):
@@ -73,7 +76,7 @@ class OfferAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, offer: Offer) -> str:
-        return str(STATE_LABELS[offer.status(timezone.now())])
+        return str(OFFER_STATE_LABELS[offer.status(timezone.now())])
 
     @admin.display(description=_("uses"), ordering="times_used")
     def uses(self, offer: Offer) -> str:

@@ -18,14 +18,14 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from personalization.snapshot import snapshot, snapshot_bump, snapshot_recheck
+from kernel.money import currency_default, money_format, money_round
+from kernel.snapshot import snapshot, snapshot_bump, snapshot_recheck
 from personalization.visitor import Visitor
-from shop.checkout.shipping import SHIPPING_METHODS
-from shop.money import currency_default, money_format, money_round
 
 from .conditions import CompiledOffer, offer_reasons
 from .models import Offer, OfferKind
 from .results import Discount, PricedLine, PriceResult, VoucherTerms
+from .shipping import SHIPPING_METHODS
 
 SNAPSHOT = "offers"
 

@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kernel.scheduling import Scheduled, ScheduledQuerySet
 from personalization.models import RegionSet, Segment
-from personalization.scheduling import Scheduled, ScheduledQuerySet
 from shop.catalog.models import Category, Product
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
@@ -9,12 +11,15 @@ from django_ratelimit.core import get_usage
 
 from personalization.resolvers.network import client_address
 from shop.cache import throttle_uncounted
-from shop.orders.models import Order
 
 from .applicator import basket_price, code_normalize, offers_cached, offers_changed
 from .models import Offer, OrderDiscount, PersonalVoucher, customer_key
 from .results import PriceResult
 from .vouchers import vouchers_for_request
+
+if TYPE_CHECKING:
+    # Only for hints: orders sit above offers (checkout records an order's uses through here).
+    from shop.orders.models import Order
 
 SESSION_KEY = "voucher_codes"
 # Wrong codes one client address may enter before codes are refused, and wrong tries of one

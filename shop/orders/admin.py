@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shop.money import money_format
+from kernel.money import money_format
 
 from .models import Order, OrderEvent, OrderLine, OrderStatus
 from .services import order_emails_retry, order_status_set

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from personalization.regions import region_name
+from kernel.regions import region_name
 
 # Order numbers are read aloud on the phone: no 0/O or 1/I/L.
 NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import popularity, services
 
 
 # No Celery retries: the event keeps its own count and back-off, and the sweep tries it again.
@@ -14,3 +14,9 @@ def send_order_event_email(event_id: int) -> bool:
 @shared_task
 def send_pending_order_emails() -> int:
     return services.order_emails_send_pending()
+
+
+@shared_task
+def rebuild_popularity() -> int:
+    """Nightly: what sells where and when, for "Popular in your region this season"."""
+    return popularity.popularity_rebuild()

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from personalization.regions import region_name
+from kernel.regions import region_name
 
 
 def validate_time_zone(value: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from personalization.snapshot import snapshot, snapshot_bump
+from kernel.snapshot import snapshot, snapshot_bump
 from personalization.visitor import Visitor
 
 from .models import Store

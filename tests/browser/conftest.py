@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import Browser, BrowserContext
 
+from kernel.snapshot import snapshot_bump
 from personalization.slots import content_changed
-from personalization.snapshot import snapshot_bump
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Browser, expect
 
+from kernel.snapshot import snapshot_bump
 from personalization.models import RegionSet
-from personalization.snapshot import snapshot_bump
 from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind
 from tests.factories import ProductFactory

@@ -89,7 +89,7 @@ def test_a_worker_that_missed_the_change_shows_it_within_the_snapshots_maximum_a
 ):
     missed_while_down(shared_cache, client, product, sale, django_capture_on_commit_callbacks)
     assert price_shown(client, product) == EIGHTY_OFF  # Redis and this worker agree, wrongly
-    monkeypatch.setattr("personalization.snapshot.time", _Later(seconds=31))
+    monkeypatch.setattr("kernel.snapshot.time", _Later(seconds=31))
     assert price_shown(client, product) == EIGHT_OFF
     # Redis has the database's version again: every other worker reloads on its next request.
     stored = SnapshotVersion.objects.get(name="offers").version

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 
+from kernel.snapshot import snapshot_bump
 from personalization.conf import app_settings
 from personalization.models import RegionSet
 from personalization.resolvers.location import region_store
-from personalization.snapshot import snapshot_bump
 from personalization.visitor import Source, Visitor, resolve_visitor
 
 NOW = datetime.datetime(2025, 5, 1, 3, 0, tzinfo=datetime.UTC)

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from personalization import snapshot
+from kernel import snapshot
 from personalization.models import Condition, Segment, SegmentMatch, Slot, Variant
 from personalization.rules import condition_clean
 from personalization.slots import SNAPSHOT, content_changed, slot_choose

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import personalization.images
+import kernel.images
 from django.db import migrations, models
 
 
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             name='ProductImage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', upload_to='products/', validators=[personalization.images.validate_image_upload], verbose_name='image', width_field='width')),
+                ('image', models.ImageField(height_field='height', upload_to='products/', validators=[kernel.images.validate_image_upload], verbose_name='image', width_field='width')),
                 ('width', models.PositiveIntegerField(editable=False, null=True)),
                 ('height', models.PositiveIntegerField(editable=False, null=True)),
                 ('alt_text', models.CharField(help_text='What the image shows, for people who cannot see it.', max_length=200, verbose_name='alt text')),

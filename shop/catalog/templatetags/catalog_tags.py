@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from shop.money import money_format
+from kernel.money import money_format
 
 register = template.Library()
 

@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shop.catalog.models import Product
-from shop.catalog.services import popularity_rebuild
 from shop.demo.rows import CREATED, UNCHANGED, Tally, records_read
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from shop.orders.popularity import popularity_rebuild
 
 
 @dataclass(frozen=True, kw_only=True)

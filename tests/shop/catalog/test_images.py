@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from personalization.images import validate_image_upload
+from kernel.images import validate_image_upload
 from shop.catalog.services import image_renditions_update
 from tests.factories import ProductFactory, ProductImageFactory, png_bytes
 

@@ -17,9 +17,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kernel.snapshot import snapshot_bump
 from personalization.models import RegionSet
 from personalization.slots import content_changed
-from personalization.snapshot import snapshot_bump
 from personalization.visitor import Visitor, resolve_visitor
 from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind

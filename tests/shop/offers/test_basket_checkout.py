@@ -290,7 +290,7 @@ def test_an_offer_corrected_while_the_cache_was_unreachable_is_never_charged_at_
     assert Decimal(seen) == Decimal(1920)
 
     with monkeypatch.context() as outage:
-        outage.setattr("personalization.snapshot.cache", _CacheUnreachable())
+        outage.setattr("kernel.snapshot.cache", _CacheUnreachable())
         with django_capture_on_commit_callbacks(execute=True):
             sale.value = Decimal(8)
             sale.save()

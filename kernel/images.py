@@ -1,7 +1,7 @@
 """Image uploads: validation against bad files and decompression bombs, and renditions.
 
-Shared by product pictures (shop.catalog) and content variants (personalization); it lives here
-because personalization must not import from shop.
+Shared by product pictures and content variants; it lives in the kernel so that both can use it
+without one importing the other.
 
 Renditions are resized copies in several widths, as WebP and JPEG, written next to the media
 files by a Celery task. Pages build `srcset` from whatever renditions exist and fall back to the

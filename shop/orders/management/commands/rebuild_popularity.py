@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from shop.catalog.services import popularity_rebuild
+from shop.orders.popularity import popularity_rebuild
 
 
 class Command(BaseCommand):

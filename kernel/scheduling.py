@@ -56,7 +56,6 @@ STATE_LABELS = {
     "scheduled": _("scheduled"),
     "expired": _("expired"),
     "inactive": _("switched off"),
-    "used up": _("used up"),
 }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..images import Picture, image_sources
+from kernel.images import Picture, image_sources
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 """Editor data (offers, segments, slots, region sets, questions, stores) loaded once per process.
 
-Each kind of data has a version, kept in the database (`SnapshotVersion`, the truth) and copied
+Each kind of data has a version, kept in the database (a version row, the truth) and copied
 to the shared cache (what workers read on every request). A change bumps the database row in
 its own transaction and, once committed, the cache, so every worker notices on its next request
 and reloads; in between, reading costs one cache get and no SQL query, however many rows there
@@ -10,8 +10,12 @@ When the cache does not answer (Redis down, or its circuit breaker open) or has 
 process reads the version from the database instead: a change made during a Redis outage is seen
 at once. When the cache disagrees with what a process holds, the database decides and the cache
 is corrected, so a Redis that comes back with an old version cannot bring back old data. And
-every `PERSONALIZATION_SNAPSHOT_MAX_AGE` seconds each process checks the database anyway, in case
-a bump never reached the cache at all.
+every `KERNEL_SNAPSHOT_MAX_AGE` seconds each process checks the database anyway, in case a bump
+never reached the cache at all.
+
+The version rows live in the model named by `KERNEL_SNAPSHOT_VERSION_MODEL` ("app_label.Model",
+with a `name` primary key and a `version` field), looked up when used: the kernel owns no table
+and imports none of our apps.
 """
 
 from __future__ import annotations
@@ -22,10 +26,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
 
-from .conf import app_settings
+# Seconds a process trusts the shared cache's versions before checking the database's: the
+# longest a change whose bump never reached the cache stays unseen.
+MAX_AGE_DEFAULT = 30
 
 
 class _Held(NamedTuple):
@@ -49,15 +58,28 @@ def _uncommitted() -> set[str]:
     return _thread.versions
 
 
+def _version_model() -> type[models.Model]:
+    """The model holding the versions, named by the KERNEL_SNAPSHOT_VERSION_MODEL setting."""
+    label = getattr(settings, "KERNEL_SNAPSHOT_VERSION_MODEL", "")
+    if not label:
+        raise ImproperlyConfigured(
+            "Set KERNEL_SNAPSHOT_VERSION_MODEL to the model holding snapshot versions, "
+            'e.g. "personalization.SnapshotVersion".'
+        )
+    return apps.get_model(label)
+
+
+def _max_age() -> float:
+    return getattr(settings, "KERNEL_SNAPSHOT_MAX_AGE", MAX_AGE_DEFAULT)
+
+
 def _key(name: str) -> str:
     return f"personalization:snapshot:{name}"
 
 
 def _version_stored(name: str) -> str:
     """The version in the database, created on first use."""
-    from .models import SnapshotVersion
-
-    row, _created = SnapshotVersion.objects.get_or_create(
+    row, _created = _version_model().objects.get_or_create(
         name=name, defaults={"version": uuid.uuid4().hex}
     )
     return row.version
@@ -68,11 +90,7 @@ def snapshot(name: str, load: Callable[[], Any]) -> Any:
     cached = cache.get(_key(name))  # None when missing or when the cache did not answer
     held = _local.get(name)
     now = time.monotonic()
-    if (
-        held is not None
-        and cached == held.version
-        and now - held.checked_at < app_settings.SNAPSHOT_MAX_AGE
-    ):
+    if held is not None and cached == held.version and now - held.checked_at < _max_age():
         return held.data
     version = _version_stored(name)
     if held is not None and held.version == version:
@@ -101,10 +119,8 @@ def snapshot_bump(name: str) -> str:
     with the data. The cache's copy is removed now (until the commit, workers read the version
     from the database, where they see the old one with the old rows) and the new version is
     put there once the transaction is committed."""
-    from .models import SnapshotVersion
-
     version = uuid.uuid4().hex
-    SnapshotVersion.objects.update_or_create(name=name, defaults={"version": version})
+    _version_model().objects.update_or_create(name=name, defaults={"version": version})
     cache.delete(_key(name))
     uncommitted = _uncommitted()
     uncommitted.add(version)

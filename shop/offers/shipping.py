@@ -1,3 +1,6 @@
+"""Shipping methods and their prices: part of pricing, so offers (free shipping) and checkout
+both read them, and checkout depends on offers, never the reverse."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
