@@ -7,7 +7,7 @@ export and `fact_display` all read it from here, so they agree.
 
 Apps register their own facts, the way they register system checks or admin classes:
 
-    register_fact(FactSpec(name="has_ordered", kind=BOOL, label=_("Has ordered before"), ...))
+    register_fact(FactSpec(name="basket_value", kind=NUMBER, label=_("Basket value"), ...))
 
 Personalization registers its facts at the end of this module; the shop registers `has_ordered`
 in `shop.orders.apps`; profiling questions add `answer.<key>` facts through a fact source (a
