@@ -40,7 +40,7 @@ def preview_overrides(request: HttpRequest) -> dict[str, Any] | None:
 
 def preview_start(request: HttpRequest, facts: dict[str, Any], *, shared: bool = False) -> None:
     # Empty fields keep the real facts; a place keeps its region even when that is "none".
-    kept = {name: value for name, value in facts.items() if value not in ("", None)}
+    kept = {name: value for name, value in facts.items() if value not in ("", None, [])}
     if "country" in kept:
         kept.setdefault("region", None)
     request.session[SESSION_KEY] = kept
