@@ -8,3 +8,7 @@ class PersonalizationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, signals  # noqa: F401
+        from .facts import register_fact_source
+        from .profiling import answer_facts
+
+        register_fact_source(answer_facts)

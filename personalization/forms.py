@@ -1,25 +1,30 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kernel.regions import COUNTRIES, region_valid
 
-from .models import Condition
-from .rules import (
+from .facts import (
+    ANSWER_PREFIX,
     BOOL,
     CHOICE,
     DATE,
-    KIND_OPERATORS,
+    GROUPS,
     LIST,
     NUMBER,
     OPERATOR_LABELS,
     TIME,
+    FactSpec,
     Operator,
-    condition_clean,
     fact_spec,
+    facts_registered,
 )
+from .models import Condition
+from .rules import condition_clean
 
 
 def place_choices() -> list:
@@ -106,81 +111,86 @@ class ConsentForm(forms.Form):
         return {name for name in ("personalization", "analytics") if self.cleaned_data.get(name)}
 
 
+def _preview_field(spec: FactSpec) -> forms.Field:
+    """A form field that sets one fact in the preview, fitting its type."""
+    label = spec.label
+    if spec.kind == BOOL:
+        return forms.TypedChoiceField(
+            label=label, required=False, coerce=lambda v: v == "yes", empty_value=None,
+            choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
+        )  # fmt: skip
+    if spec.kind == CHOICE and spec.choices is not None:
+        return forms.ChoiceField(label=label, required=False, choices=[("", "—"), *spec.choices()])
+    if spec.kind == LIST and spec.choices is not None:
+        return forms.MultipleChoiceField(label=label, required=False, choices=spec.choices())
+    if spec.kind == NUMBER:
+        return forms.IntegerField(
+            label=label, required=False, min_value=spec.minimum, max_value=spec.maximum
+        )
+    if spec.kind == DATE:
+        return forms.DateField(
+            label=label, required=False, widget=forms.DateInput({"type": "date"})
+        )
+    if spec.kind == TIME:
+        return forms.TimeField(
+            label=label, required=False, widget=forms.TimeInput({"type": "time"})
+        )
+    return forms.CharField(label=label, required=False, max_length=50)
+
+
 class PreviewForm(forms.Form):
-    """What a staff member can pretend to be; empty fields keep the real facts."""
+    """What a staff member can pretend to be: every registered fact the preview may set, and the
+    place (country and region in one list). Empty fields keep the real facts."""
 
     place = forms.ChoiceField(label=_("Place"), required=False)
-    device = forms.ChoiceField(
-        label=_("Device"),
-        required=False,
-        choices=[("", "—"), ("mobile", _("Phone")), ("tablet", _("Tablet")),
-                 ("desktop", _("Desktop")), ("bot", _("Search engine"))],
-    )  # fmt: skip
-    local_hour = forms.IntegerField(
-        label=_("Local hour"), required=False, min_value=0, max_value=23
-    )
-    season = forms.ChoiceField(
-        label=_("Season"),
-        required=False,
-        choices=[("", "—"), ("spring", _("Spring")), ("summer", _("Summer")),
-                 ("autumn", _("Autumn")), ("winter", _("Winter"))],
-    )  # fmt: skip
-    visits = forms.IntegerField(label=_("Visit number"), required=False, min_value=1, max_value=999)
-    area = forms.ChoiceField(
-        label=_("Area"),
-        required=False,
-        choices=[("", "—"), ("urban", _("urban")), ("rural", _("rural"))],
-    )
-    utm_campaign = forms.CharField(label=_("Campaign"), required=False, max_length=50)
-    signed_in = forms.TypedChoiceField(
-        label=_("Signed in"), required=False, coerce=lambda v: v == "yes", empty_value=None,
-        choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
-    )  # fmt: skip
-    has_ordered = forms.TypedChoiceField(
-        label=_("Has ordered before"), required=False, coerce=lambda v: v == "yes",
-        empty_value=None, choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
-    )  # fmt: skip
-    pet = forms.ChoiceField(
-        label=_("Answer: pet"),
-        required=False,
-        choices=[("", "—"), ("dog", _("Dog")), ("cat", _("Cat")), ("small_pet", _("Small pet")),
-                 ("bird", _("Bird")), ("fish", _("Fish"))],
-    )  # fmt: skip
-    name = forms.CharField(label=_("Answer: name"), required=False, max_length=50)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = place_choices()
+        self.field_facts: dict[str, str] = {}
+        specs = [s for s in facts_registered() if s.preview and s.name not in PLACE_FACTS]
+        names = {spec.name for spec in specs} | {"place"}
+        for spec in specs:
+            # An answer's field is named by its question's key (`pet`), unless that is taken.
+            field_name = spec.name.removeprefix(ANSWER_PREFIX)
+            if field_name in names and field_name != spec.name:
+                field_name = spec.name.replace(".", "_")
+            self.fields[field_name] = _preview_field(spec)
+            self.field_facts[field_name] = spec.name
 
     def facts(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["answer.pet"] = data.pop("pet", "")
-        data["answer.name"] = data.pop("name", "").strip()
-        place = data.pop("place", "")
+        data: dict = {}
+        for field_name, fact in self.field_facts.items():
+            value = self.cleaned_data.get(field_name)
+            if isinstance(value, str):
+                value = value.strip()
+            elif isinstance(value, datetime.date | datetime.time):
+                value = value.isoformat()  # kept in the session as JSON
+            data[fact] = value
+        place = self.cleaned_data.get("place", "")
         if place:
             data["country"] = place.split("-")[0]
             data["region"] = place if "-" in place else None
         return data
 
 
-FACT_GROUPS = (
-    (_("Where"), ("country", "region", "region_sets", "area")),
-    (_("Device and language"), ("device", "os", "browser", "language")),
-    (_("When (visitor's local time)"), ("local_time", "local_hour", "weekday", "part_of_day",
-                                        "season", "local_date")),
-    (_("Visits"), ("visits", "referrer_host", "utm_campaign", "utm_source", "utm_medium")),
-    (_("Account and privacy"), ("signed_in", "has_ordered", "consent")),
-    (_("Answers"), ("answer.name", "answer.pet", "answer.pet_name", "answer.pet_age")),
-)  # fmt: skip
+# The place field sets these two.
+PLACE_FACTS = ("country", "region")
 
 
-def fact_choices() -> list:
+def fact_choices(current: str = "") -> list:
+    """Every fact rules may use, grouped; and a condition's current fact, if it is one no
+    longer listed (an answer to a question since removed)."""
+    specs = [spec for spec in facts_registered() if spec.rule_operators]
+    listed = {spec.name for spec in specs}
+    extra = fact_spec(current) if current and current not in listed else None
+    if extra is not None and extra.rule_operators:
+        specs.append(extra)
     return [("", _("Choose a fact…"))] + [
-        (group, [(name, str(fact_spec(name).label) if not name.startswith("answer.")
-                  else _("Answer: %(key)s") % {"key": name.removeprefix("answer.")})
-                 for name in names])
-        for group, names in FACT_GROUPS
-    ]  # fmt: skip
+        (group_label, [(spec.name, str(spec.label)) for spec in specs if spec.group == group])
+        for group, group_label in GROUPS.items()
+        if any(spec.group == group for spec in specs)
+    ]
 
 
 class RangeWidget(forms.MultiWidget):
@@ -209,9 +219,10 @@ class ConditionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        fact = self._fact()
         self.fields["fact"] = forms.ChoiceField(
             label=_("Fact"),
-            choices=fact_choices(),
+            choices=fact_choices(fact),
             widget=forms.Select(
                 {
                     "hx-get": reverse_lazy("personalization:condition_widget"),
@@ -221,9 +232,8 @@ class ConditionForm(forms.ModelForm):
                 }
             ),
         )
-        fact = self._fact()
         spec = fact_spec(fact) if fact else None
-        operators = KIND_OPERATORS[spec.kind] if spec else tuple(OPERATOR_LABELS)
+        operators = spec.rule_operators if spec and spec.rule_operators else tuple(OPERATOR_LABELS)
         self.fields["operator"] = forms.ChoiceField(
             label=_("Operator"), choices=[(op, OPERATOR_LABELS[op]) for op in operators]
         )

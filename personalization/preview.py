@@ -14,8 +14,8 @@ from typing import Any
 from django.core import signing
 from django.http import HttpRequest
 
+from .facts import LIST, Operator, fact_spec
 from .models import Segment, SegmentMatch
-from .rules import Operator
 
 SESSION_KEY = "visitor_preview"
 EXPIRES_KEY = "visitor_preview_expires"
@@ -40,7 +40,7 @@ def preview_overrides(request: HttpRequest) -> dict[str, Any] | None:
 
 def preview_start(request: HttpRequest, facts: dict[str, Any], *, shared: bool = False) -> None:
     # Empty fields keep the real facts; a place keeps its region even when that is "none".
-    kept = {name: value for name, value in facts.items() if value not in ("", None)}
+    kept = {name: value for name, value in facts.items() if value not in ("", None, [])}
     if "country" in kept:
         kept.setdefault("region", None)
     request.session[SESSION_KEY] = kept
@@ -84,12 +84,11 @@ def segment_example_facts(segment: Segment) -> dict[str, Any]:
             continue  # anything else satisfies it
         elif isinstance(value, list):
             value = value[0]
-        if condition.fact == "local_time":
-            facts["local_hour"] = int(str(value)[:2])
-            continue
-        if condition.fact == "region":
-            facts["country"] = str(value).split("-")[0]
-        if condition.fact in ("region_sets", "consent"):
+        spec = fact_spec(condition.fact)
+        if spec is not None and spec.kind == LIST:
             value = [value]
-        facts[condition.fact] = value
+        if spec is not None and spec.preview_as is not None:
+            facts.update(spec.preview_as(value))
+        else:
+            facts[condition.fact] = value
     return facts

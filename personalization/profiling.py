@@ -16,11 +16,13 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kernel.snapshot import snapshot, snapshot_bump
 
 from .consent import consent_for_request
+from .facts import CHOICE, DATE, LIST, NUMBER, TEXT, FactSpec, answer_fact, facts_registered
 from .models import Answer, Question, QuestionKind
 from .slots import content, segment_result
 from .visitor import Visitor
@@ -55,6 +57,34 @@ class AnswerRefused(Exception):
 
 def questions_cached() -> tuple[Question, ...]:
     return snapshot("questions", lambda: tuple(Question.objects.filter(is_active=True)))
+
+
+_KINDS = {
+    QuestionKind.SINGLE: CHOICE,
+    QuestionKind.MULTIPLE: LIST,
+    QuestionKind.TEXT: TEXT,
+    QuestionKind.NUMBER: NUMBER,
+    QuestionKind.DATE: DATE,
+}
+_answer_facts_held: tuple[tuple[Question, ...], list[FactSpec]] = ((), [])
+
+
+def answer_facts() -> list[FactSpec]:
+    """The fact each active question's answer becomes (`answer.pet`), from the questions
+    snapshot; registered as a fact source in the app's ready()."""
+    global _answer_facts_held
+    questions = questions_cached()
+    if _answer_facts_held[0] is not questions:
+        specs = [
+            answer_fact(q.key, _KINDS.get(q.kind, TEXT), _answer_choices(q) if q.choices else None)
+            for q in questions
+        ]
+        _answer_facts_held = (questions, specs)
+    return _answer_facts_held[1]
+
+
+def _answer_choices(question: Question):
+    return lambda: question.choices_in(get_language() or "en")
 
 
 def questions_changed() -> None:
@@ -240,19 +270,12 @@ def profile_export(*, request: HttpRequest) -> dict[str, Any]:
     data: dict[str, Any] = {
         "answers": {key: entry["value"] for key, entry in answers_for(request).items()},
         "consent": list(visitor.get("consent", ())),
+        # What the history cookie remembers about visits: the registered personal visit facts.
         "visits": {
-            name: visitor.get(name)
-            for name in (
-                "visits",
-                "first_visit",
-                "last_visit",
-                "referrer_host",
-                "utm_campaign",
-                "utm_source",
-                "utm_medium",
-            )
-            if visitor.source(name) == "history"
-        },  # fmt: skip
+            spec.name: visitor.get(spec.name)
+            for spec in facts_registered()
+            if spec.group == "visit" and spec.personal and visitor.source(spec.name) == "history"
+        },
     }
     for _receiver, extra in data_exported.send(sender=None, request=request):
         data.update(extra or {})

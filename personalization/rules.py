@@ -1,5 +1,6 @@
-"""Segment rules: which facts editors may use, with which operators, and their compilation to
-plain predicates over a Visitor (no database access while matching).
+"""Segment rules: conditions on registered facts (see facts.py for which facts, types and
+operators), checked and compiled to plain predicates over a Visitor (no database access while
+matching).
 
 A condition is `fact operator value`, e.g. `country in [JP, KR]`, `device == mobile`,
 `local_time between 22:00 and 02:00` (windows may wrap midnight), `answer.pet == cat`.
@@ -8,180 +9,34 @@ A condition is `fact operator value`, e.g. `country in [JP, KR]`, `device == mob
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from kernel.regions import COUNTRIES, countries_ours_first
-
-
-class Operator:
-    EQ = "eq"
-    IN = "in"
-    NOT_IN = "not_in"
-    BETWEEN = "between"
-    GTE = "gte"
-    LTE = "lte"
-    CONTAINS = "contains"
-    STARTS_WITH = "starts_with"
-    IS_SET = "is_set"
-
-
-OPERATOR_LABELS = {
-    Operator.EQ: gettext_lazy("is"),
-    Operator.IN: gettext_lazy("is one of"),
-    Operator.NOT_IN: gettext_lazy("is none of"),
-    Operator.BETWEEN: gettext_lazy("is between"),
-    Operator.GTE: gettext_lazy("is at least"),
-    Operator.LTE: gettext_lazy("is at most"),
-    Operator.CONTAINS: gettext_lazy("contains"),
-    Operator.STARTS_WITH: gettext_lazy("starts with"),
-    Operator.IS_SET: gettext_lazy("is known"),
-}
-
-# Value kinds, with the operators that make sense for each.
-CHOICE, TEXT, NUMBER, TIME, DATE, BOOL, LIST = (
-    "choice",
-    "text",
-    "number",
-    "time",
-    "date",
-    "bool",
-    "list",
+from .facts import (
+    ANSWER_PREFIX,
+    BOOL,
+    CHOICE,
+    DATE,
+    KIND_OPERATORS,
+    LIST,
+    NUMBER,
+    OPERATOR_LABELS,
+    TEXT,
+    TIME,
+    FactSpec,
+    Operator,
+    fact_spec,
 )
-KIND_OPERATORS = {
-    CHOICE: (Operator.EQ, Operator.IN, Operator.NOT_IN, Operator.IS_SET),
-    TEXT: (Operator.EQ, Operator.IN, Operator.NOT_IN, Operator.CONTAINS, Operator.STARTS_WITH,
-           Operator.IS_SET),
-    NUMBER: (Operator.EQ, Operator.GTE, Operator.LTE, Operator.BETWEEN, Operator.IS_SET),
-    TIME: (Operator.BETWEEN,),
-    DATE: (Operator.EQ, Operator.GTE, Operator.LTE, Operator.BETWEEN),
-    BOOL: (Operator.EQ,),
-    LIST: (Operator.CONTAINS, Operator.IN, Operator.NOT_IN, Operator.IS_SET),
-}  # fmt: skip
 
-
-def _regions() -> list[tuple[str, str]]:
-    return [
-        (code, f"{name} ({country.name})")
-        for country in COUNTRIES.values()
-        for code, name in country.regions.items()
-    ]
-
-
-def _region_sets() -> list[tuple[str, str]]:
-    from .models import RegionSet
-
-    return [(s.slug, s.name) for s in RegionSet.objects.cached()]
-
-
-def _fixed(*pairs: tuple[str, str]) -> Callable[[], list[tuple[str, str]]]:
-    return lambda: [(value, str(label)) for value, label in pairs]
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    label: Any
-    kind: str
-    choices: Callable[[], list[tuple[str, str]]] | None = None
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-FACTS: dict[str, FactSpec] = {
-    "country": FactSpec(gettext_lazy("Country"), CHOICE, countries_ours_first),
-    "region": FactSpec(gettext_lazy("Region"), CHOICE, _regions),
-    "region_sets": FactSpec(gettext_lazy("Region set"), LIST, _region_sets),
-    "area": FactSpec(
-        gettext_lazy("Area"),
-        CHOICE,
-        _fixed(("urban", gettext_lazy("urban")), ("rural", gettext_lazy("rural"))),
-    ),
-    "device": FactSpec(
-        gettext_lazy("Device"),
-        CHOICE,
-        _fixed(
-            ("mobile", pgettext_lazy("device", "phone")),
-            ("tablet", gettext_lazy("tablet")),
-            ("desktop", gettext_lazy("desktop")),
-            ("bot", gettext_lazy("search engine")),
-        ),
-    ),  # fmt: skip
-    "os": FactSpec(gettext_lazy("Operating system"), TEXT),
-    "browser": FactSpec(gettext_lazy("Browser"), TEXT),
-    "language": FactSpec(
-        gettext_lazy("Language"),
-        CHOICE,
-        _fixed(("en", gettext_lazy("English")), ("ja", gettext_lazy("Japanese"))),
-    ),
-    "local_time": FactSpec(gettext_lazy("Local time"), TIME),
-    "local_hour": FactSpec(gettext_lazy("Local hour"), NUMBER, minimum=0, maximum=23),
-    "weekday": FactSpec(
-        gettext_lazy("Day of the week"),
-        CHOICE,
-        _fixed(
-            ("monday", gettext_lazy("Monday")),
-            ("tuesday", gettext_lazy("Tuesday")),
-            ("wednesday", gettext_lazy("Wednesday")),
-            ("thursday", gettext_lazy("Thursday")),
-            ("friday", gettext_lazy("Friday")),
-            ("saturday", gettext_lazy("Saturday")),
-            ("sunday", gettext_lazy("Sunday")),
-        ),
-    ),  # fmt: skip
-    "part_of_day": FactSpec(
-        gettext_lazy("Part of the day"),
-        CHOICE,
-        _fixed(
-            ("morning", gettext_lazy("morning")),
-            ("afternoon", gettext_lazy("afternoon")),
-            ("evening", gettext_lazy("evening")),
-            ("night", gettext_lazy("night")),
-        ),
-    ),  # fmt: skip
-    "season": FactSpec(
-        gettext_lazy("Season"),
-        CHOICE,
-        _fixed(
-            ("spring", gettext_lazy("spring")),
-            ("summer", gettext_lazy("summer")),
-            ("autumn", gettext_lazy("autumn")),
-            ("winter", gettext_lazy("winter")),
-        ),
-    ),  # fmt: skip
-    "local_date": FactSpec(gettext_lazy("Date"), DATE),
-    "visits": FactSpec(gettext_lazy("Visit number"), NUMBER, minimum=0),
-    "referrer_host": FactSpec(gettext_lazy("Came from (site)"), TEXT),
-    "utm_campaign": FactSpec(gettext_lazy("Campaign"), TEXT),
-    "utm_source": FactSpec(gettext_lazy("Campaign source"), TEXT),
-    "utm_medium": FactSpec(gettext_lazy("Campaign medium"), TEXT),
-    "consent": FactSpec(
-        gettext_lazy("Consent"),
-        LIST,
-        _fixed(
-            ("personalization", gettext_lazy("personalization")),
-            ("analytics", gettext_lazy("analytics")),
-        ),
-    ),  # fmt: skip
-    "signed_in": FactSpec(gettext_lazy("Signed in"), BOOL),
-    "has_ordered": FactSpec(gettext_lazy("Has ordered"), BOOL),
-}
-ANSWER_PREFIX = "answer."
-ANSWER_KEY = re.compile(r"answer\.[a-z][a-z0-9_]{0,39}")
-
-
-def fact_spec(name: str) -> FactSpec | None:
-    """The spec of a fact; profiling answers (`answer.pet`) are free text."""
-    if name in FACTS:
-        return FACTS[name]
-    if ANSWER_KEY.fullmatch(name):
-        return FactSpec(gettext_lazy("Answer"), TEXT)
-    return None
+# Re-exported: rules are where editors meet facts, and older code imports these from here.
+__all__ = [
+    "ANSWER_PREFIX", "BOOL", "CHOICE", "DATE", "KIND_OPERATORS", "LIST", "NUMBER",
+    "OPERATOR_LABELS", "TEXT", "TIME", "FactSpec", "Operator", "fact_spec",
+    "condition_clean", "condition_compile", "condition_describe",
+]  # fmt: skip
 
 
 # Values -----------------------------------------------------------------------------------
@@ -219,7 +74,9 @@ def condition_clean(fact: str, operator: str, value: Any) -> Any:
     spec = fact_spec(fact)
     if spec is None:
         raise ValidationError(_("“%(fact)s” is not a fact we know.") % {"fact": fact})
-    if operator not in KIND_OPERATORS[spec.kind]:
+    if not spec.rule_operators:
+        raise ValidationError(_("“%(fact)s” is not a fact we know.") % {"fact": fact})
+    if operator not in spec.rule_operators:
         raise ValidationError(
             _("“%(operator)s” cannot be used with %(fact)s.")
             % {"operator": OPERATOR_LABELS.get(operator, operator), "fact": spec.label}
@@ -247,16 +104,8 @@ def condition_clean(fact: str, operator: str, value: Any) -> Any:
         raise ValidationError(
             _("The value for %(fact)s is missing or not valid.") % {"fact": spec.label}
         ) from None
-    # Region sets are checked by their own model; regions by regions.py when used.
-    if (
-        spec.kind in (CHOICE, LIST)
-        and spec.choices is not None
-        and fact
-        not in (
-            "region",
-            "region_sets",
-        )
-    ):
+    # Facts whose choices change over time (region sets, answers) accept any value.
+    if spec.kind in (CHOICE, LIST) and spec.choices is not None and spec.strict_choices:
         known = {code for code, _label in spec.choices()}
         unknown = [
             v for v in (cleaned if isinstance(cleaned, list) else [cleaned]) if v not in known

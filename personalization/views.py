@@ -15,7 +15,7 @@ from django_ratelimit.core import get_usage
 
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
-from .facts import fact_display, fact_label
+from .facts import fact_display, fact_label, fact_spec
 from .forms import ConditionForm, ConsentForm, EraseForm, PreviewForm, RegionForm
 from .history import history_forget
 from .identity import visitor_id_forget
@@ -48,10 +48,15 @@ from .slots import content, slot_choose, slot_decisions
 from .templatetags.personalization_tags import profile_card_context
 from .visitor import resolve_visitor
 
-# Facts the /why/ page leaves out: bookkeeping, or too precise to be useful to read.
-HIDDEN_FACTS = {"consent_chosen", "latitude", "longitude"}
-# Unknown facts are left out too, except these, whose absence itself explains something.
-ALWAYS_SHOWN = {"region", "visits", "region_sets"}
+
+def _why_shown(name: str, value) -> bool:
+    """Whether /why/ lists a fact: as its registration says (bookkeeping and facts too precise
+    to be useful to read are left out; unknown ones too, unless their absence explains
+    something). A fact nobody registered is listed: the page hides nothing it cannot name."""
+    spec = fact_spec(name)
+    if spec is None:
+        return value is not None
+    return spec.shown and (value is not None or spec.shown_unknown)
 
 
 def _back(request: HttpRequest, fallback: str = "/") -> str:
@@ -86,7 +91,7 @@ def why(request: HttpRequest) -> HttpResponse:
             "source": fact.source_description,
         }
         for name, fact in visitor
-        if name not in HIDDEN_FACTS and (fact.value is not None or name in ALWAYS_SHOWN)
+        if _why_shown(name, fact.value)
     ]
     language = visitor.get("language", "en")
     questions = {q.key: q for q in questions_cached()}

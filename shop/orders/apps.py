@@ -7,4 +7,9 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from personalization.facts import register_fact
+
         from . import receivers  # noqa: F401
+        from .resolvers import HAS_ORDERED
+
+        register_fact(HAS_ORDERED)

@@ -3,10 +3,23 @@ setting (personalization itself knows nothing about orders)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from personalization.facts import BOOL, FactSpec
 from personalization.visitor import Builder, Source
 
 from .access import SESSION_KEY
 from .models import Order, OrderStatus
+
+HAS_ORDERED = FactSpec(
+    name="has_ordered",
+    kind=BOOL,
+    label=_("Has ordered before"),
+    group="account",
+    source="the shop's orders (an account's paid orders, or this browser session's)",
+    personal=True,
+    preview=True,
+)
 
 
 class OrderHistoryResolver:

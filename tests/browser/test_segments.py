@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 
-from personalization.models import Segment, Variant
+from personalization.models import Question, Segment, Variant
 from tests.factories import UserFactory
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -48,6 +48,13 @@ def choose_fact(page: Page, index: int, fact: str) -> dict:
 def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
     browser: Browser, live_server, editor
 ):
+    # The pet question makes answer.pet a fact editors can pick, with its choices.
+    Question.objects.create(
+        key="pet",
+        prompt="Dog, cat or another friend?",
+        kind="single",
+        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+    )
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     page = context.new_page()
 
@@ -74,10 +81,10 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
 
     page.get_by_role("button", name="Add another Condition").click()
     answer = choose_fact(page, 2, "answer.pet")
-    # The plain box of an empty row becomes the answer's box, which asks for commas.
-    expect(answer["value"]).to_have_attribute("placeholder", "several: separate with commas")
+    # The plain box of an empty row becomes the question's choices.
+    expect(answer["value"].get_by_role("option", name="Cat", exact=True)).to_have_count(1)
     expect(answer["operator"]).to_have_value("eq")
-    answer["value"].fill("cat")
+    answer["value"].select_option(label="Cat")
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text(f"The segment “{SEGMENT}” was added successfully.")).to_be_visible()
@@ -114,7 +121,7 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
     # The editor previews the site as a cat person on a phone in Japan.
     page.goto(f"{live_server.url}/preview/")
     page.get_by_label("Place").select_option(label="All of Japan")
-    page.get_by_label("Device", exact=True).select_option(label="Phone")
+    page.get_by_label("Device", exact=True).select_option(label="phone")
     page.get_by_label("Answer: pet").select_option(label="Cat")
     page.get_by_role("button", name="Start preview").click()
     expect(page).to_have_url(re.compile(r"/$"))
@@ -128,7 +135,7 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
     popover = hero.locator(".why-popover")
     expect(popover).to_contain_text(f"You see this because you are in the group “{SEGMENT}”")
     expect(popover.get_by_role("listitem")).to_have_text(
-        ["Country is Japan", "Device is phone", "Your answer to “pet” is cat"]
+        ["Country is Japan", "Device is phone", "Your answer to “pet” is Cat"]
     )
     expect(page).to_have_url(re.compile(r"/$"))  # htmx: the popover opened in place
     context.close()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from personalization.models import Condition, Segment, Slot, Variant
+from personalization.models import Condition, Question, Segment, Slot, Variant
 from personalization.preview import preview_token
 from personalization.rules import condition_clean
 from personalization.slots import content_changed
@@ -137,6 +137,8 @@ class Controls(HTMLParser):
 
 
 def test_an_editor_can_open_the_segment_form(editor_client):
+    # Answers are facts because a question asks for them, not because the code names them.
+    Question.objects.create(key="pet", prompt="Dog or cat?", kind="single")
     response = editor_client.get(SEGMENT_ADD)
     assert response.status_code == 200
     controls = Controls(response.content.decode())

@@ -16,6 +16,9 @@ from django.utils import translation
 from personalization.rules import condition_clean, condition_compile, condition_describe
 from personalization.visitor import Fact, Source, Visitor
 
+# Answers are facts through the questions in the database (see personalization.profiling).
+pytestmark = pytest.mark.django_db
+
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 NOW = datetime.datetime(2025, 10, 15, 12, 0, tzinfo=TOKYO)
 
@@ -328,7 +331,7 @@ def test_an_operator_that_does_not_fit_the_fact_is_refused(fact, operator, messa
         ("local_time", "between", "22:00", "The value for Local time is missing or not valid."),
         ("local_date", "eq", "yesterday", "The value for Date is missing or not valid."),
         ("signed_in", "eq", "maybe", "The value for Signed in is missing or not valid."),
-        ("answer.pet", "eq", " ", "The value for Answer is missing or not valid."),
+        ("answer.pet", "eq", " ", "The value for Answer: pet is missing or not valid."),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_problem(fact, operator, value, message):
@@ -380,7 +383,7 @@ def test_a_yes_or_no_fact_reads_as_yes_or_no():
     assert condition_describe("signed_in", "eq", condition_clean("signed_in", "eq", "yes")) == (
         "Signed in is yes"
     )
-    assert condition_describe("has_ordered", "eq", False) == "Has ordered is no"
+    assert condition_describe("has_ordered", "eq", False) == "Has ordered before is no"
 
 
 def test_an_unknown_fact_is_described_by_its_name():

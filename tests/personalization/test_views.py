@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from personalization.conf import app_settings
+from personalization.models import Question
 from tests.factories import StoreFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_the_why_page_names_the_device_in_plain_words(client, why_facts_table):
 
 def test_the_why_page_hides_no_fact_behind_codes(client, why_facts_table):
     facts = why_facts_table(client.get(reverse("personalization:why")))
-    assert facts["You allowed"] == ("essential cookies", "our default, as nothing else told us")
+    assert facts["Consent"] == ("essential cookies", "our default, as nothing else told us")
     assert facts["Time zone"] == ("Asia/Tokyo", "worked out from the facts above")
 
 
@@ -239,6 +240,10 @@ def test_the_why_page_names_the_preview_as_the_source(preview_staff_client):
 
 
 def test_the_preview_sets_area_campaign_account_and_answers(preview_staff_client):
+    Question.objects.create(key="name", prompt="Your name?", kind="text")
+    Question.objects.create(
+        key="pet", prompt="Dog or cat?", kind="single", choices=[{"value": "cat", "label": "Cat"}]
+    )
     start_preview(
         preview_staff_client, place="JP-13", area="rural", utm_campaign="spring",
         signed_in="no", has_ordered="yes", pet="cat", name="Aiko",
