@@ -44,7 +44,8 @@ class _Held(NamedTuple):
 
 
 _local: dict[str, _Held] = {}
-_lock = threading.Lock()
+# Re-entrant: loading one snapshot may read another (segments read the question facts).
+_lock = threading.RLock()
 
 
 _thread = threading.local()
