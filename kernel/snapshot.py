@@ -140,3 +140,9 @@ def snapshot_recheck(name: str) -> None:
     held = _local.get(name)
     if held is not None:
         _local[name] = held._replace(checked_at=float("-inf"))
+
+
+def snapshot_forget_all() -> None:
+    """Drop every snapshot this process holds, as a newly started worker has none."""
+    with _lock:
+        _local.clear()

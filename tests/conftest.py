@@ -8,6 +8,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from kernel.snapshot import snapshot_forget_all
+from personalization import visitor as visitor_module
+from personalization.resolvers import location as location_module
 from shop.celery import app as celery_app
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
 
@@ -51,10 +54,17 @@ def _tasks_in_process():
 
 
 @pytest.fixture(autouse=True)
-def _no_throttle_carried_over():
-    """Throttle counters live in the shared cache (Redis in CI) and would outlive a test: every
-    test starts with none. Snapshots reload on a missing version, so clearing is safe."""
+def _fresh_process():
+    """Every test starts as a newly started worker beside an empty shared cache: no throttle
+    counters or snapshot versions carried over in the cache (Redis in CI), no snapshot of
+    another test's rows held in this process, resolvers and the GeoIP reader built again from
+    this test's settings. The one place that resets what outlives a test."""
     cache.clear()
+    snapshot_forget_all()
+    visitor_module._resolvers.cache_clear()
+    location_module._geoip_reader.cache_clear()
+    yield
+    snapshot_forget_all()
 
 
 @pytest.fixture(autouse=True)

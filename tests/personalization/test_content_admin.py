@@ -4,7 +4,6 @@ previewing a segment, sharing a preview, and finding variants by state."""
 from __future__ import annotations
 
 import datetime
-import html
 from html.parser import HTMLParser
 
 import pytest
@@ -14,13 +13,13 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from personalization.models import Condition, Question, Segment, Slot, Variant
 from personalization.preview import preview_token
 from personalization.rules import condition_clean
 from personalization.slots import content_changed
 from tests.factories import UserFactory
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +29,6 @@ VARIANTS = reverse("admin:personalization_variant_changelist")
 WIDGET = reverse("personalization:condition_widget")
 PREVIEW_BAR = "you are viewing the site as a visitor in"
 HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content():
-    """Start from, and leave behind, a content version nobody has loaded (the version lives in
-    the cache, which outlives each test's rolled-back rows)."""
-    content_changed()
-    yield
-    content_changed()
 
 
 @pytest.fixture
@@ -52,10 +42,6 @@ def editor(db):
 def editor_client(client, editor) -> Client:
     client.force_login(editor)
     return client
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 def segment_form(*rows: dict, **fields) -> dict:

@@ -5,7 +5,6 @@ their answers on "What we know about you"."""
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 
@@ -19,9 +18,9 @@ from personalization.models import Answer, Condition, Question, QuestionKind, Se
 from personalization.profiling import ANSWERS_KEY, REWARD_KEY, questions_changed
 from personalization.rules import condition_clean
 from personalization.slots import content_changed
-from shop.offers.applicator import offers_changed
 from shop.offers.models import PersonalVoucher
 from tests.factories import ProductFactory
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +37,6 @@ CAT_HEADLINE = "Everything for your cat"
 HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 VOUCHER = re.compile(r"THANKS-[A-Z0-9]{8}")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_snapshots():
-    """Questions, content and offers are per-process snapshots versioned in the shared cache,
-    which outlives each test's rolled-back rows: start from, and leave behind, fresh versions."""
-    for bump in (questions_changed, content_changed, offers_changed):
-        bump()
-    yield
-    for bump in (questions_changed, content_changed, offers_changed):
-        bump()
 
 
 @pytest.fixture
@@ -86,11 +74,6 @@ def shopper(consenting_client) -> Client:
     response = consenting_client.post(reverse("personalization:consent"), {"choice": "all"})
     assert response.status_code == 302
     return consenting_client
-
-
-def page_text(response) -> str:
-    """The page as a shopper reads it: text only, each element's text apart from the next."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", response.content.decode())).split())
 
 
 def card_html(response) -> str:

@@ -4,7 +4,6 @@ every process."""
 from __future__ import annotations
 
 import datetime
-import html
 import logging
 import zoneinfo
 from types import MappingProxyType
@@ -17,7 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from kernel import snapshot
 from personalization.models import Condition, Segment, SegmentMatch, Slot, Variant
@@ -25,6 +23,7 @@ from personalization.rules import condition_clean
 from personalization.slots import SNAPSHOT, content_changed, slot_choose
 from personalization.visitor import Fact, Source, Visitor
 from tests.factories import png_bytes
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +31,6 @@ TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 NOW = datetime.datetime(2025, 10, 15, 12, 0, tzinfo=TOKYO)
 SLOT_KEYS = ("basket-notice", "category-banner", "home-hero", "home-strip", "product-aside")
 HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content():
-    """Content rows of other tests were rolled back, but the snapshot version lives in the
-    cache (Redis in CI): start from, and leave behind, a version nobody has loaded."""
-    content_changed()
-    yield
-    content_changed()
 
 
 def visitor(facts: dict[str, Any] | None = None, *, now: datetime.datetime = NOW) -> Visitor:
@@ -84,10 +74,6 @@ def variant(headline: str, *, slot: str = "home-hero", **fields) -> Variant:
 def shown(facts: dict[str, Any] | None = None, *, key: str = "home-hero") -> str:
     """The headline a visitor with these facts sees in a slot."""
     return slot_choose(key, visitor(facts)).variant.headline
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 # Choosing a variant

@@ -4,7 +4,6 @@ the visitor's time, and the staff "view as" preview."""
 from __future__ import annotations
 
 import datetime
-import html
 import zoneinfo
 
 import pytest
@@ -12,11 +11,11 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from personalization.conf import app_settings
 from personalization.models import Question
 from tests.factories import StoreFactory, UserFactory
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +27,6 @@ IPHONE = (
     "(KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1 Ddg/17.2"
 )
 PREVIEW_BAR = "you are viewing the site as a visitor in"
-
-
-def page_text(response) -> str:
-    """The page as a visitor reads it: no tags, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 def why_json(client, **headers) -> dict:

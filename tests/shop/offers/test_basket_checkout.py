@@ -4,8 +4,6 @@ checkout placing an order with exactly the figures the basket showed."""
 from __future__ import annotations
 
 import datetime
-import html
-import re
 from decimal import Decimal
 
 import pytest
@@ -18,15 +16,11 @@ from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind, OrderDiscount
 from shop.offers.services import SESSION_KEY
 from shop.orders.models import Order
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-def page_text(response) -> str:
-    """The page as a shopper reads it: text only, each element's text apart from the next."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", response.content.decode())).split())
 
 
 @pytest.fixture

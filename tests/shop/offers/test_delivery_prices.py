@@ -4,7 +4,6 @@ their e-mail address."""
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 
@@ -15,15 +14,12 @@ from shop.offers.models import OfferKind, OrderDiscount, email_normalize
 from shop.orders.models import Order
 from tests.conftest import checkout_submit
 from tests.factories import UserFactory
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
 TOKYO = {"country": "JP", "region": "JP-13", "postal_code": "1000001", "city": "Chiyoda"}
 SAPPORO = {"country": "JP", "region": "JP-01", "postal_code": "0600001", "city": "Sapporo"}
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", response.content.decode())).split())
 
 
 def checkout_as_the_page_shows(client, data: dict, **changes):

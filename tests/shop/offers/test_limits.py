@@ -3,8 +3,6 @@ uses of a code at the same moment."""
 
 from __future__ import annotations
 
-import html
-import re
 import threading
 from decimal import Decimal
 
@@ -19,6 +17,7 @@ from shop.offers.applicator import basket_price, offers_changed
 from shop.offers.models import Offer, OfferKind, OrderDiscount
 from shop.orders.models import Order
 from tests.factories import ProductFactory
+from tests.pages import page_text
 
 SHOPPERS = 20
 USES_LEFT = 5
@@ -28,10 +27,6 @@ DETAILS = CheckoutDetails(
     postal_code="100-0001", city="Chiyoda", address="1-1", shipping_method="standard",
 )  # fmt: skip
 PAYMENT_METHOD = "pm_test_success_0"  # what the test card form makes of 4242 4242 4242 4242
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", response.content.decode())).split())
 
 
 @pytest.fixture
