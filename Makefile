@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test install migrate messages demo lint format bench load worker clean chromium
+.PHONY: run test install migrate messages demo lint format bench load worker clean chromium audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,9 @@ clean:
 load: install messages
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/load.py
+
+# Lighthouse (mobile) and axe-core on home, a category, a product and a basket of the demo shop,
+# in Debian's Chromium: see bench/audit.py. Needs Node.js and npm (packages from the registry).
+audit: demo chromium
+	cd bench/audit && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/audit.py
