@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from kernel.money import money_format
 
@@ -10,7 +11,7 @@ from .services import image_renditions_queue
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ("name", "parent", "position")
     list_filter = ("parent",)
     search_fields = ("name",)
@@ -29,7 +30,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = ("name", "category", "pet_type", "season", "price_display", "stock", "is_active")
     list_filter = ("is_active", "pet_type", "season", "category")
     list_editable = ("stock", "is_active")

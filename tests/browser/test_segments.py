@@ -53,7 +53,7 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
         key="pet",
         prompt="Dog, cat or another friend?",
         kind="single",
-        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+        choices=[{"value": "dog", "label_en": "Dog"}, {"value": "cat", "label_en": "Cat"}],
     )
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     page = context.new_page()
