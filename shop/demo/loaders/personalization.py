@@ -46,8 +46,12 @@ class DemoVariant:
     headline: str
     body: str = ""
     cta_label: str = ""
+    headline_ja: str = ""
+    body_ja: str = ""
+    cta_label_ja: str = ""
     cta_url: str = ""
-    language: str = ""
+    language: str = ""  # only for visitors reading this language; empty: everyone
+    is_default: bool = False  # the slot's default, made by a migration: its text in Japanese
     picture: dict[str, str] | None = None  # {pet_type, background, mood}
 
 
@@ -58,7 +62,7 @@ class DemoQuestion:
     prompt_ja: str
     kind: str
     position: int
-    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label, label_ja}
+    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label_en, label_ja}
     prerequisite: str | None = None  # key of a question answered first
 
 
@@ -106,10 +110,14 @@ def content_load(*, tally: Tally) -> None:
             {
                 "segment": segments[demo.segment] if demo.segment else None,
                 "priority": demo.priority,
-                "headline": demo.headline,
-                "body": demo.body,
-                "cta_label": demo.cta_label,
+                "headline_en": demo.headline,
+                "headline_ja": demo.headline_ja,
+                "body_en": demo.body,
+                "body_ja": demo.body_ja,
+                "cta_label_en": demo.cta_label,
+                "cta_label_ja": demo.cta_label_ja,
                 "cta_url": demo.cta_url,
+                "is_default": demo.is_default,
                 "language": demo.language,
                 "is_active": True,
             },
@@ -133,7 +141,7 @@ def questions_load(*, tally: Tally) -> None:
             Question,
             {"key": demo.key},
             {
-                "prompt": demo.prompt,
+                "prompt_en": demo.prompt,
                 "prompt_ja": demo.prompt_ja,
                 "kind": demo.kind,
                 "position": demo.position,
