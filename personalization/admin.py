@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kernel.languages import language_codes, localized_name
 from kernel.regions import country_choices_grouped, region_choices
@@ -264,7 +265,7 @@ class VariantAdmin(LocalTimesAdminMixin, TranslationAdmin):
     list_display = ("name", "slot", "priority", "segment", "language", "state", "preview_link")
     list_filter = (ScheduleStateFilter, "slot", "language", "segment")
     list_select_related = ("slot", "segment")
-    search_fields = ("name", "headline", "body")
+    search_fields = ("name", *get_translation_fields("headline"), *get_translation_fields("body"))
     ordering = ("slot", "-is_default", "priority", "id")
     fieldsets = (
         (None, {"fields": ("slot", "name", "is_default", "is_active")}),
@@ -349,4 +350,4 @@ class QuestionAdmin(TranslationAdmin):
     list_display = ("prompt", "key", "kind", "position", "segment", "is_active")
     list_editable = ("position", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("prompt", "key")
+    search_fields = (*get_translation_fields("prompt"), "key")

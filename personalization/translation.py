@@ -4,6 +4,8 @@ A question's choices stay in its `choices` JSON, one label per language under th
 (`{"value": "cat", "label_en": "Cat", "label_ja": "猫"}`).
 """
 
+from __future__ import annotations
+
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Question, Variant

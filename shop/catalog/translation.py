@@ -1,5 +1,7 @@
 """What of the catalogue is kept in every language (django-modeltranslation: `name_en`, …)."""
 
+from __future__ import annotations
+
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Category, Product

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kernel.money import money_format
 from kernel.regions import country_choices_grouped, region_choices
@@ -57,7 +58,7 @@ class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
     form = OfferForm
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
     list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
-    search_fields = ("name", "code")
+    search_fields = (*get_translation_fields("name"), "code")
     filter_horizontal = ("categories", "products", "region_sets")
     autocomplete_fields = ()
     readonly_fields = ("times_used",)

@@ -1,5 +1,7 @@
 """Offer and voucher names in every language (django-modeltranslation: `name_en`, `name_ja`)."""
 
+from __future__ import annotations
+
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Offer, PersonalVoucher

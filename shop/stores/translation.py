@@ -1,5 +1,7 @@
 """What of a store shoppers read in their language (django-modeltranslation: `name_en`, …)."""
 
+from __future__ import annotations
+
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import Store

@@ -81,11 +81,16 @@ def test_the_search_page_finds_japanese_names(client, salmon):
     assert "サーモンのキャットフード" in text
 
 
-def test_a_merchandiser_saves_both_languages_in_the_admin(db):
+def merchandiser() -> Client:
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name="Merchandisers"))
     client = Client()
     client.force_login(user)
+    return client
+
+
+def test_a_merchandiser_saves_both_languages_in_the_admin(db):
+    client = merchandiser()
     category = CategoryFactory(name_en="Food", slug="food")
     response = client.post(
         reverse("admin:catalog_category_change", args=[category.pk]),
@@ -106,3 +111,10 @@ def test_a_merchandiser_saves_both_languages_in_the_admin(db):
         "Meals and treats.",
         "ごはんとおやつ。",
     )
+
+
+def test_the_admin_finds_a_product_by_its_name_in_any_language(salmon):
+    changelist = reverse("admin:catalog_product_changelist")
+    for query in ("サーモン", "Salmon"):
+        response = merchandiser().get(changelist, {"q": query})
+        assert list(response.context["cl"].result_list) == [salmon]
