@@ -7,7 +7,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("offers", "0008_remove_offer_personal"), ("personalization", "0005_snapshot_versions")]
-AFTER = [("offers", "0009_translations"), ("personalization", "0006_translations")]
+AFTER = [
+    ("offers", "0010_translations_english"),
+    ("personalization", "0007_translations_english"),
+]
 
 
 def migrate(targets):

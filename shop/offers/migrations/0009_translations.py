@@ -1,26 +1,7 @@
-"""Content in every language (django-modeltranslation): the text so far becomes English.
-
-The Japanese names were already in `name_ja`, the column modeltranslation keeps them in.
-The untranslated column stays, as modeltranslation expects; going back writes English to it."""
+"""One column per language for translated content (django-modeltranslation); the next
+migration fills the English ones."""
 
 from django.db import migrations, models
-
-TRANSLATED = {"Offer": ("name",), "PersonalVoucher": ("name",)}
-
-
-def to_english(apps, schema_editor):
-    for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("offers", model_name)
-        model.objects.update(**{f"{field}_en": models.F(field) for field in fields})
-
-
-def from_english(apps, schema_editor):
-    for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("offers", model_name)
-        for field in fields:
-            model.objects.filter(**{f"{field}_en__isnull": False}).update(
-                **{field: models.F(f"{field}_en")}
-            )
 
 
 class Migration(migrations.Migration):
@@ -50,5 +31,4 @@ class Migration(migrations.Migration):
             name='name_ja',
             field=models.CharField(max_length=120, null=True, verbose_name='name shown to shoppers'),
         ),
-        migrations.RunPython(to_english, from_english),
     ]

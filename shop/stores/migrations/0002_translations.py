@@ -1,25 +1,7 @@
-"""Content in every language (django-modeltranslation): the text so far becomes English.
-
-The untranslated column stays, as modeltranslation expects; going back writes English to it."""
+"""One column per language for translated content (django-modeltranslation); the next
+migration fills the English ones."""
 
 from django.db import migrations, models
-
-TRANSLATED = {"Store": ("name", "city", "address")}
-
-
-def to_english(apps, schema_editor):
-    for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("stores", model_name)
-        model.objects.update(**{f"{field}_en": models.F(field) for field in fields})
-
-
-def from_english(apps, schema_editor):
-    for model_name, fields in TRANSLATED.items():
-        model = apps.get_model("stores", model_name)
-        for field in fields:
-            model.objects.filter(**{f"{field}_en__isnull": False}).update(
-                **{field: models.F(f"{field}_en")}
-            )
 
 
 class Migration(migrations.Migration):
@@ -59,5 +41,4 @@ class Migration(migrations.Migration):
             name='name_ja',
             field=models.CharField(max_length=100, null=True, verbose_name='name'),
         ),
-        migrations.RunPython(to_english, from_english),
     ]
