@@ -16,7 +16,20 @@ from django.core.files.base import ContentFile
 from personalization.models import Condition, Question, RegionSet, Segment, Slot, Variant
 from personalization.services import variant_renditions_update
 from shop.demo.pictures import banner_picture
-from shop.demo.rows import Tally, records_read, upsert
+from shop.demo.rows import UPDATED, Tally, records_read, upsert
+
+# Japanese-only copies of variants that earlier demo data made; the variants now carry their
+# Japanese text themselves, so a database loaded before is switched over.
+RETIRED_VARIANTS = (
+    "Cat people hero (ja)",
+    "Dog people hero (ja)",
+    "Japanese default hero",
+    "Rural free shipping (ja)",
+    "Welcome back (ja)",
+    "Japanese default strip",
+    "Japanese default aside",
+    "Japanese default notice",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +145,10 @@ def content_load(*, tally: Tally) -> None:
             variant.alt_text = picture.alt_text
             variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
             variant_renditions_update(variant_id=variant.pk)
+    for variant in Variant.objects.filter(name__in=RETIRED_VARIANTS, is_active=True):
+        variant.is_active = False
+        variant.save(update_fields=["is_active", "updated_at"])
+        tally.add("Variants", UPDATED)
 
 
 def questions_load(*, tally: Tally) -> None:
