@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kernel.images import validate_image_upload
+from kernel.languages import text_in, texts_of
 from kernel.regions import COUNTRIES, iso_countries
 from kernel.scheduling import Scheduled, ScheduledQuerySet
 from kernel.snapshot import snapshot
@@ -286,7 +287,6 @@ class Question(models.Model):
         help_text=_("The answer becomes the fact answer.<key>, e.g. answer.pet."),
     )
     prompt = models.CharField(_("question"), max_length=150)
-    prompt_ja = models.CharField(_("question in Japanese"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -324,11 +324,11 @@ class Question(models.Model):
         return f"answer.{self.key}"
 
     def prompt_in(self, language: str) -> str:
-        return self.prompt_ja if language == "ja" and self.prompt_ja else self.prompt
+        return text_in(texts_of(self, "prompt"), language)
 
     def choices_in(self, language: str) -> list[tuple[str, str]]:
-        key = "label_ja" if language == "ja" else "label"
-        return [(c["value"], c.get(key) or c["label"]) for c in self.choices]
+        """(value, label) of each choice, labelled in `language`, else in English."""
+        return [(c["value"], text_in(texts_of(c, "label"), language)) for c in self.choices]
 
 
 class Answer(models.Model):

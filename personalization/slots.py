@@ -15,6 +15,7 @@ import nh3
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
+from kernel.languages import texts_of
 from kernel.snapshot import snapshot, snapshot_bump
 
 from .conf import app_settings
@@ -126,7 +127,10 @@ def content_load() -> Content:
             segments[segment.pk] = compiled
     variants: dict[int, list[Variant]] = {}
     for variant in Variant.objects.filter(is_active=True).order_by("priority", "id"):
-        variant.body_html = body_sanitize(variant.body)
+        # Every language's text, sanitized once: the snapshot serves every language.
+        variant.bodies_html = {
+            language: body_sanitize(text) for language, text in texts_of(variant, "body").items()
+        }
         variants.setdefault(variant.slot_id, []).append(variant)
     slots = {}
     for slot in Slot.objects.all():

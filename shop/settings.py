@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires: it patches translated models first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -256,6 +258,12 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Shop content (product, category and store names, offers, slot texts, questions) keeps one
+# column per language (name_en, name_ja); an empty translation falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Content created in code with `name=` alone also fills the English column.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

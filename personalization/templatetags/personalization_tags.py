@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import template
 from django.template.loader import render_to_string
 
+from kernel.languages import text_in
+
 from ..facts import fact_display, location_label
 from ..slots import slot_decide
 
@@ -33,7 +35,14 @@ def slot(context, key: str, oob: bool = False) -> str:
         return ""
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
-        {"decision": decision, "variant": decision.variant, "slot": decision.slot, "oob": oob},
+        {
+            "decision": decision,
+            "variant": decision.variant,
+            # The snapshot's variant has its text sanitized in every language: pick this one.
+            "body_html": text_in(getattr(decision.variant, "bodies_html", {})),
+            "slot": decision.slot,
+            "oob": oob,
+        },
         request=request,
     )
 

@@ -7,9 +7,11 @@ from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kernel.images import validate_image_upload
+from kernel.languages import default_language, language_codes, localized_name
 
 
 class PetType(models.TextChoices):
@@ -86,32 +88,41 @@ class ProductQuerySet(models.QuerySet):
     def search(self, query: str) -> ProductQuerySet:
         """Products matching a shopper's words, best first.
 
-        Every word must match: on PostgreSQL through full-text search (stemmed and ranked),
-        elsewhere in the name or description. Only words count: punctuation and search
-        operators (`-`, quotes, `or`) are ignored, so that no text, however long or strange,
-        makes a query the database refuses (PostgreSQL's parser gives up on 33 `-` in a row).
+        Every word must match, in English or in the active language's name or description: on
+        PostgreSQL English through full-text search (stemmed and ranked), other languages (and
+        other databases) by containment, as Japanese has no spaces to stem words at. Only words
+        count: punctuation and search operators (`-`, quotes, `or`) are ignored, so that no
+        text, however long or strange, makes a query the database refuses (PostgreSQL's parser
+        gives up on 33 `-` in a row).
         """
         words = search_words(query)
         if not words:
             return self.none()
+        english, active = default_language(), get_language()
+        others = [active] if active in language_codes() and active != english else []
+        contained = Q()
+        for word in words:
+            either = Q()
+            for code in others if connection.vendor == "postgresql" else [english, *others]:
+                for field in ("name", "description"):
+                    either |= Q(**{f"{localized_name(field, code)}__icontains": word})
+            contained &= either
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-            vector = SearchVector("name", weight="A", config="english") + SearchVector(
-                "description", weight="B", config="english"
-            )
+            vector = SearchVector(
+                localized_name("name", english), weight="A", config="english"
+            ) + SearchVector(localized_name("description", english), weight="B", config="english")
             search_query = SearchQuery(" ".join(words), search_type="plain", config="english")
             # Matched with @@, not `rank > 0`: ts_rank gives 1e-20, not 0, to a document that
             # has none of several words, and every product would be a result.
+            matched = Q(document=search_query) | contained if others else Q(document=search_query)
             return (
                 self.annotate(document=vector, rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
+                .filter(matched)
                 .order_by("-rank", "name")
             )
-        condition = Q()
-        for word in words:
-            condition &= Q(name__icontains=word) | Q(description__icontains=word)
-        return self.filter(condition)
+        return self.filter(contained)
 
     def for_listing(self) -> ProductQuerySet:
         """Everything a product card shows, in a fixed number of queries."""

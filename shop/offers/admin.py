@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kernel.money import money_format
 from kernel.regions import country_choices_grouped, region_choices
@@ -52,17 +54,17 @@ class OfferForm(forms.ModelForm):
 
 
 @admin.register(Offer)
-class OfferAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
+class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
     form = OfferForm
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
     list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
-    search_fields = ("name", "code")
+    search_fields = (*get_translation_fields("name"), "code")
     filter_horizontal = ("categories", "products", "region_sets")
     autocomplete_fields = ()
     readonly_fields = ("times_used",)
     change_list_template = "admin/offers/offer/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "name_ja", "kind", "value", "buy_quantity", "get_quantity",
+        (None, {"fields": ("name", "kind", "value", "buy_quantity", "get_quantity",
                            "is_active")}),
         (_("Applies to"), {"fields": ("scope", "categories", "products", "pet_types",
                                       "min_subtotal")}),
@@ -192,7 +194,7 @@ class PersonalVoucherAdmin(admin.ModelAdmin):
     list_display = ("code", "reason", "percent", "created_at", "expires_at", "used_at", "order")
     list_filter = ("reason",)
     search_fields = ("code",)
-    fields = ("code", "reason", "percent", "name", "name_ja", "created_at", "expires_at",
+    fields = ("code", "reason", "percent", "name_en", "name_ja", "created_at", "expires_at",
               "used_at", "order")  # fmt: skip
     readonly_fields = fields
     date_hierarchy = "created_at"

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kernel.languages import texts_of
 from kernel.money import currency_default, money_format, money_round
 from kernel.snapshot import snapshot, snapshot_bump, snapshot_recheck
 from personalization.visitor import Visitor
@@ -63,7 +64,7 @@ def offers_load() -> OfferCatalog:
     )
     compiled = tuple(
         CompiledOffer(
-            id=o.pk, name=o.name, name_ja=o.name_ja, kind=o.kind, value=o.value,
+            id=o.pk, names=texts_of(o, "name"), kind=o.kind, value=o.value,
             buy_quantity=o.buy_quantity,
             get_quantity=o.get_quantity, scope=o.scope,
             category_ids=frozenset(c.pk for c in o.categories.all()),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kernel.languages import text_in
 from personalization.facts import fact_display
 from personalization.slots import content, segment_result
 from personalization.visitor import Visitor
@@ -21,8 +21,8 @@ class CompiledOffer:
     """An offer as pricing reads it: plain values and id sets, no queries."""
 
     id: int
-    name: str
-    name_ja: str
+    # Every language's name (language → text): the snapshot serves all languages.
+    names: dict[str, str] = field(hash=False)
     kind: str
     value: Decimal
     buy_quantity: int
@@ -52,8 +52,8 @@ class CompiledOffer:
 
     @property
     def shown_name(self) -> str:
-        """The name in the active language."""
-        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
+        """The name in the active language, else in English."""
+        return text_in(self.names)
 
     def live(self, at) -> bool:
         if self.starts_at is not None and self.starts_at > at:

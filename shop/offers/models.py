@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kernel.languages import text_in, texts_of
 from kernel.scheduling import Scheduled, ScheduledQuerySet
 from personalization.models import RegionSet, Segment
 from shop.catalog.models import Category, Product
@@ -52,9 +52,6 @@ class Offer(Scheduled):
         _("name shown to shoppers"),
         max_length=120,
         help_text=_("One sentence the shopper understands, e.g. “10% off cat food in Kyushu”."),
-    )
-    name_ja = models.CharField(
-        _("name in Japanese"), max_length=120, blank=True, help_text=_("Empty: the name above.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
     value = models.DecimalField(
@@ -241,7 +238,6 @@ class PersonalVoucher(models.Model):
         _("percent off"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
     )
     name = models.CharField(_("name shown to shoppers"), max_length=120)
-    name_ja = models.CharField(_("name in Japanese"), max_length=120, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -288,7 +284,8 @@ class PersonalVoucher(models.Model):
 
     @property
     def shown_name(self) -> str:
-        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
+        """The name in the active language, else in English."""
+        return text_in(texts_of(self, "name"))
 
     def belongs_to(self, *, user, visitor_id: str) -> bool:
         """Whether this shopper may use it: its account, or the browser that earned it while

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kernel.languages import language_codes, localized_name
 from personalization.identity import visitor_id
 
 from .applicator import code_normalize, offers_cached, sentence_until
@@ -79,19 +80,18 @@ def voucher_grant(*, reason: str, user, visitor_id: str) -> PersonalVoucher | No
         return None
     reward = settings.SHOP_PROFILE_REWARD
     names = {}
-    for language in ("en", "ja"):
+    for language in language_codes():
         with translation.override(language):
-            names[language] = _("%(percent)s%% off, thank you for telling us about you") % {
-                "percent": reward["percent"]
-            }
+            names[localized_name("name", language)] = _(
+                "%(percent)s%% off, thank you for telling us about you"
+            ) % {"percent": reward["percent"]}
     try:
         with transaction.atomic():
             return PersonalVoucher.objects.create(
                 code=_code_new(),
                 reason=reason,
                 percent=Decimal(reward["percent"]),
-                name=names["en"],
-                name_ja=names["ja"],
+                **names,
                 owner=user,
                 visitor_id=visitor_id,
                 expires_at=timezone.now() + datetime.timedelta(days=reward["days"]),

@@ -44,8 +44,8 @@ def cat_profiling(transactional_db):
     _default_slots()
     pet = Question.objects.create(
         key="pet", prompt=PET_PROMPT, kind=QuestionKind.SINGLE, position=20,
-        choices=[{"value": "dog", "label": "Dog", "label_ja": "犬"},
-                 {"value": "cat", "label": "Cat", "label_ja": "猫"}],
+        choices=[{"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+                 {"value": "cat", "label_en": "Cat", "label_ja": "猫"}],
     )  # fmt: skip
     Question.objects.create(
         key="pet_name", prompt=PET_NAME_PROMPT, kind=QuestionKind.TEXT, prerequisite=pet,

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 CONSENT = app_settings.CONSENT_COOKIE
 PETS = [
-    {"value": "dog", "label": "Dog", "label_ja": "犬"},
-    {"value": "cat", "label": "Cat", "label_ja": "猫"},
+    {"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+    {"value": "cat", "label_en": "Cat", "label_ja": "猫"},
 ]
 NAME_PROMPT = "What should we call you?"
 PET_PROMPT = "Dog, cat or another friend?"

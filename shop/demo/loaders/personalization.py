@@ -16,7 +16,20 @@ from django.core.files.base import ContentFile
 from personalization.models import Condition, Question, RegionSet, Segment, Slot, Variant
 from personalization.services import variant_renditions_update
 from shop.demo.pictures import banner_picture
-from shop.demo.rows import Tally, records_read, upsert
+from shop.demo.rows import UPDATED, Tally, records_read, upsert
+
+# Japanese-only copies of variants that earlier demo data made; the variants now carry their
+# Japanese text themselves, so a database loaded before is switched over.
+RETIRED_VARIANTS = (
+    "Cat people hero (ja)",
+    "Dog people hero (ja)",
+    "Japanese default hero",
+    "Rural free shipping (ja)",
+    "Welcome back (ja)",
+    "Japanese default strip",
+    "Japanese default aside",
+    "Japanese default notice",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,8 +59,12 @@ class DemoVariant:
     headline: str
     body: str = ""
     cta_label: str = ""
+    headline_ja: str = ""
+    body_ja: str = ""
+    cta_label_ja: str = ""
     cta_url: str = ""
-    language: str = ""
+    language: str = ""  # only for visitors reading this language; empty: everyone
+    is_default: bool = False  # the slot's default, made by a migration: its text in Japanese
     picture: dict[str, str] | None = None  # {pet_type, background, mood}
 
 
@@ -58,7 +75,7 @@ class DemoQuestion:
     prompt_ja: str
     kind: str
     position: int
-    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label, label_ja}
+    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label_en, label_ja}
     prerequisite: str | None = None  # key of a question answered first
 
 
@@ -106,10 +123,14 @@ def content_load(*, tally: Tally) -> None:
             {
                 "segment": segments[demo.segment] if demo.segment else None,
                 "priority": demo.priority,
-                "headline": demo.headline,
-                "body": demo.body,
-                "cta_label": demo.cta_label,
+                "headline_en": demo.headline,
+                "headline_ja": demo.headline_ja,
+                "body_en": demo.body,
+                "body_ja": demo.body_ja,
+                "cta_label_en": demo.cta_label,
+                "cta_label_ja": demo.cta_label_ja,
                 "cta_url": demo.cta_url,
+                "is_default": demo.is_default,
                 "language": demo.language,
                 "is_active": True,
             },
@@ -124,6 +145,10 @@ def content_load(*, tally: Tally) -> None:
             variant.alt_text = picture.alt_text
             variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
             variant_renditions_update(variant_id=variant.pk)
+    for variant in Variant.objects.filter(name__in=RETIRED_VARIANTS, is_active=True):
+        variant.is_active = False
+        variant.save(update_fields=["is_active", "updated_at"])
+        tally.add("Variants", UPDATED)
 
 
 def questions_load(*, tally: Tally) -> None:
@@ -133,7 +158,7 @@ def questions_load(*, tally: Tally) -> None:
             Question,
             {"key": demo.key},
             {
-                "prompt": demo.prompt,
+                "prompt_en": demo.prompt,
                 "prompt_ja": demo.prompt_ja,
                 "kind": demo.kind,
                 "position": demo.position,
