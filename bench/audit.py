@@ -107,7 +107,7 @@ def _lighthouse_once(path: str, cookie: str | None) -> dict[str, float]:
         ]
         if cookie:
             command.append(f"--extra-headers={json.dumps({'Cookie': cookie})}")
-        for attempt in range(3):
+        for _attempt in range(3):
             # Under load Lighthouse sometimes loses its trace ("NO_NAVSTART"): run it again.
             done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM})
             if done.returncode == 0:
