@@ -15,6 +15,7 @@ import nh3
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
+from kernel.scheduling import is_live
 from kernel.snapshot import snapshot, snapshot_bump
 
 from .conf import app_settings
@@ -157,7 +158,7 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
     now = visitor.now
     if app_settings.ENABLED and not visitor.is_bot:
         for starts, ends, variant_language, segment_id, variant in slot.entries:
-            if (starts is not None and starts > now) or (ends is not None and ends <= now):
+            if not is_live(starts, ends, now):
                 continue  # scheduled or expired
             if variant_language and variant_language != language:
                 continue

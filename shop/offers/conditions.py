@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kernel.scheduling import is_live
 from personalization.facts import fact_display
 from personalization.slots import content, segment_result
 from personalization.visitor import Visitor
@@ -55,10 +57,9 @@ class CompiledOffer:
         """The name in the active language."""
         return self.name_ja if self.name_ja and get_language() == "ja" else self.name
 
-    def live(self, at) -> bool:
-        if self.starts_at is not None and self.starts_at > at:
-            return False
-        if self.ends_at is not None and self.ends_at <= at:
+    def live(self, at: datetime.datetime) -> bool:
+        """In force at `at` (kernel.scheduling's one rule) and not used up."""
+        if not is_live(self.starts_at, self.ends_at, at):
             return False
         return self.usage_limit is None or self.times_used < self.usage_limit
 
