@@ -7,4 +7,9 @@ class OffersConfig(AppConfig):
     verbose_name = _("Offers")
 
     def ready(self) -> None:
+        from shop.catalog.listing import register_listing_pricer
+
         from . import receivers, signals  # noqa: F401
+        from .applicator import request_list_prices
+
+        register_listing_pricer(request_list_prices)
