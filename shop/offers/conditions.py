@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +16,9 @@ from personalization.slots import content, segment_result
 from personalization.visitor import Visitor
 
 from .models import Area, OfferScope
+
+if TYPE_CHECKING:
+    from shop.catalog.models import Product
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class CompiledOffer:
             return False
         return self.usage_limit is None or self.times_used < self.usage_limit
 
-    def covers(self, product) -> bool:
+    def covers(self, product: Product) -> bool:
         """Whether a product gets the offer: in its scope, and for its pet types if any are
         named ("cat food" is the Food category for cats)."""
         if self.pet_types and product.pet_type not in self.pet_types:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 
 from shop.catalog.models import Product
 from shop.stores.nearby import store_near
@@ -19,7 +20,7 @@ def price_for(context: template.Context, product: Product) -> ProductPrice:
     found: ProductPrice | None = (context.get("product_prices") or {}).get(product.pk)
     if found is not None:
         return found
-    request = context.get("request")
+    request: HttpRequest | None = context.get("request")
     if request is None or not hasattr(request, "visitor"):
         return ProductPrice(product.price, product.compare_at_price, ())
     # A template whose view did not price it: still this request's one pricing context.
@@ -29,20 +30,24 @@ def price_for(context: template.Context, product: Product) -> ProductPrice:
 @register.inclusion_tag("offers/partials/_strip.html", takes_context=True)
 def offers_strip(context: template.Context, limit: int = 3) -> dict[str, Any]:
     """The offers for the visitor's region, as a strip on home and category pages."""
-    request = context.get("request")
-    offers = request_pricing_context(request).to_show if hasattr(request, "visitor") else ()
+    request: HttpRequest | None = context.get("request")
+    offers = (
+        request_pricing_context(request).to_show
+        if request is not None and hasattr(request, "visitor")
+        else ()
+    )
     return {"offers": offers[:limit], "more": len(offers) > limit, "request": request}
 
 
 @register.inclusion_tag("offers/partials/_near_you.html", takes_context=True)
 def store_near_you(context: template.Context) -> dict[str, Any]:
     """The nearest store with its hours and store code, else the online offer."""
-    request = context.get("request")
+    request: HttpRequest | None = context.get("request")
     visitor = getattr(request, "visitor", None)
     nearby = store_near(visitor) if visitor is not None else None
     store_codes = []
     online = []
-    if visitor is not None:
+    if request is not None and visitor is not None:
         for vo in request_pricing_context(request).offers:
             if vo.offer.store_only and nearby and vo.offer.store_id == nearby.store.pk:
                 store_codes.append(vo)
