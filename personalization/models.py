@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kernel.images import validate_image_upload
 from kernel.regions import COUNTRIES, iso_countries
 from kernel.scheduling import Scheduled, ScheduledQuerySet
-from kernel.snapshot import snapshot
+from kernel.snapshot import Snapshot
 
 from .rules import condition_clean, condition_describe
 
@@ -24,7 +24,14 @@ def _postal(value: str) -> str:
 class RegionSetQuerySet(models.QuerySet):
     def cached(self) -> tuple[RegionSet, ...]:
         """The active sets, from the per-process snapshot: no query in the steady state."""
-        return snapshot("region-sets", lambda: tuple(self.model.objects.filter(is_active=True)))
+        return REGION_SETS.get()
+
+
+REGION_SETS: Snapshot[tuple[RegionSet, ...]] = Snapshot(
+    "region-sets",
+    load=lambda: tuple(RegionSet.objects.filter(is_active=True)),
+    depends_on=("personalization.RegionSet",),
+)
 
 
 class RegionSet(models.Model):

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kernel.money import currency_default, money_format, money_round
-from kernel.snapshot import snapshot, snapshot_bump, snapshot_recheck
+from kernel.snapshot import Snapshot
 from personalization.visitor import Visitor
 from shop.catalog.models import Product
 
@@ -30,8 +30,6 @@ from .conditions import CompiledOffer, offer_reasons
 from .models import Offer, OfferKind, OfferScope
 from .results import Discount, PricedLine, PriceResult, VoucherTerms
 from .shipping import SHIPPING_METHODS
-
-SNAPSHOT = "offers"
 
 
 @dataclass(frozen=True)
@@ -95,17 +93,33 @@ def offers_load() -> OfferCatalog:
     )
 
 
+# The offer index is built from offers, their categories, products and region sets (by slug):
+# a change to any of them refreshes it (registered in OffersConfig.ready()).
+OFFERS = Snapshot(
+    "offers",
+    load=offers_load,
+    depends_on=(
+        "offers.Offer",
+        "offers.Offer_categories",
+        "offers.Offer_products",
+        "offers.Offer_region_sets",
+        "personalization.RegionSet",
+    ),
+)
+
+
 def offers_cached() -> OfferCatalog:
-    return snapshot(SNAPSHOT, offers_load)
+    return OFFERS.get()
 
 
 def offers_changed() -> None:
-    snapshot_bump(SNAPSHOT)
+    """Offers changed in a way no signal reports (use counts updated in bulk): tell everyone."""
+    OFFERS.bump()
 
 
 def offers_recheck() -> None:
     """This process's offers priced differently from the database's: check the version."""
-    snapshot_recheck(SNAPSHOT)
+    OFFERS.recheck()
 
 
 def code_normalize(code: str) -> str:
