@@ -40,10 +40,10 @@ class ScheduledQuerySet(models.QuerySet):
     def live(self, *, at: datetime.datetime) -> ScheduledQuerySet:
         return self.filter(live_q(at), is_active=True)
 
-    def scheduled(self, *, at) -> ScheduledQuerySet:
+    def scheduled(self, *, at: datetime.datetime) -> ScheduledQuerySet:
         return self.filter(is_active=True, starts_at__gt=at)
 
-    def expired(self, *, at) -> ScheduledQuerySet:
+    def expired(self, *, at: datetime.datetime) -> ScheduledQuerySet:
         return self.filter(is_active=True, ends_at__lte=at)
 
 

@@ -66,7 +66,7 @@ def _uncommitted() -> set[str]:
     they are never seen again)."""
     if not hasattr(_thread, "versions"):
         _thread.versions = set()
-    return _thread.versions
+    return cast(set[str], _thread.versions)
 
 
 def _version_model() -> type[models.Model]:
@@ -90,10 +90,11 @@ def _key(name: str) -> str:
 
 def _version_stored(name: str) -> str:
     """The version in the database, created on first use."""
-    row, _created = _version_model().objects.get_or_create(
+    row, _created = _version_model()._default_manager.get_or_create(
         name=name, defaults={"version": uuid.uuid4().hex}
     )
-    return row.version
+    # The model is named by a setting (checked at start-up to have a `version` field).
+    return cast(str, row.version)  # type: ignore[attr-defined]
 
 
 def snapshot(name: str, load: Callable[[], Any]) -> Any:
@@ -131,7 +132,7 @@ def snapshot_bump(name: str) -> str:
     from the database, where they see the old one with the old rows) and the new version is
     put there once the transaction is committed."""
     version = uuid.uuid4().hex
-    _version_model().objects.update_or_create(name=name, defaults={"version": version})
+    _version_model()._default_manager.update_or_create(name=name, defaults={"version": version})
     cache.delete(_key(name))
     uncommitted = _uncommitted()
     uncommitted.add(version)
