@@ -20,12 +20,12 @@ class NearbyStore:
     distance_km: float | None  # None when only the region is known
 
 
+def stores_load() -> tuple[Store, ...]:
+    return tuple(Store.objects.filter(is_active=True))
+
+
 # Registered in StoresConfig.ready(): a store's save or delete refreshes it once committed.
-STORES = Snapshot(
-    "stores",
-    load=lambda: tuple(Store.objects.filter(is_active=True)),
-    depends_on=("stores.Store",),
-)
+STORES = Snapshot("stores", load=stores_load, depends_on=("stores.Store",))
 
 
 def stores_cached() -> tuple[Store, ...]:
