@@ -1,10 +1,14 @@
-"""Things that are switched on for a period: content variants, offers.
+"""Things that are in force for a period: content variants, offers, personal vouchers.
 
-One definition of "live", "scheduled" and "expired" for the models, their querysets and the
-admin's list filter.
+One definition of "live": from its start (inclusive) until its end (exclusive), either of which
+may be missing. `is_live()` says it of plain values (snapshots, compiled offers, one row) and
+`live_q()` as a queryset filter; both come from the same rule and are tested against each other.
+"Scheduled" and "expired" for the models, their querysets and the admin's list filter follow.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.contrib import admin
 from django.db import models
@@ -12,18 +16,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class ScheduledQuerySet(models.QuerySet):
-    def live(self, *, at) -> ScheduledQuerySet:
-        return self.filter(
-            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
-            is_active=True,
-        )
+def is_live(
+    starts_at: datetime.datetime | None, ends_at: datetime.datetime | None, at: datetime.datetime
+) -> bool:
+    """Whether something from `starts_at` (inclusive) until `ends_at` (exclusive) is in force
+    at `at`; no start means since always, no end means for ever."""
+    return (starts_at is None or starts_at <= at) and (ends_at is None or at < ends_at)
 
-    def scheduled(self, *, at) -> ScheduledQuerySet:
+
+def live_q(
+    at: datetime.datetime, *, starts: str | None = "starts_at", ends: str | None = "ends_at"
+) -> models.Q:
+    """`is_live()` as a filter on the fields named `starts` and `ends` (None: no such field)."""
+    rule = models.Q()
+    if starts is not None:
+        rule &= models.Q(**{f"{starts}__isnull": True}) | models.Q(**{f"{starts}__lte": at})
+    if ends is not None:
+        rule &= models.Q(**{f"{ends}__isnull": True}) | models.Q(**{f"{ends}__gt": at})
+    return rule
+
+
+class ScheduledQuerySet(models.QuerySet):
+    def live(self, *, at: datetime.datetime) -> ScheduledQuerySet:
+        return self.filter(live_q(at), is_active=True)
+
+    def scheduled(self, *, at: datetime.datetime) -> ScheduledQuerySet:
         return self.filter(is_active=True, starts_at__gt=at)
 
-    def expired(self, *, at) -> ScheduledQuerySet:
+    def expired(self, *, at: datetime.datetime) -> ScheduledQuerySet:
         return self.filter(is_active=True, ends_at__lte=at)
 
 
@@ -40,15 +60,13 @@ class Scheduled(models.Model):
             return {"ends_at": _("The end must come after the start.")}
         return {}
 
-    def status(self, at) -> str:
+    def status(self, at: datetime.datetime) -> str:
         """live, scheduled, expired or inactive at a moment."""
         if not self.is_active:
             return "inactive"
-        if self.starts_at and self.starts_at > at:
-            return "scheduled"
-        if self.ends_at and self.ends_at <= at:
-            return "expired"
-        return "live"
+        if is_live(self.starts_at, self.ends_at, at):
+            return "live"
+        return "scheduled" if self.starts_at is not None and self.starts_at > at else "expired"
 
 
 STATE_LABELS = {

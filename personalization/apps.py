@@ -7,8 +7,14 @@ class PersonalizationConfig(AppConfig):
     verbose_name = _("Personalization")
 
     def ready(self) -> None:
+        from kernel.snapshot import snapshot_register
+
         from . import checks, signals  # noqa: F401
         from .facts import register_fact_source
-        from .profiling import answer_facts
+        from .models import REGION_SETS
+        from .profiling import QUESTIONS, answer_facts
+        from .slots import CONTENT
 
         register_fact_source(answer_facts)
+        for declared in (REGION_SETS, CONTENT, QUESTIONS):
+            snapshot_register(declared)

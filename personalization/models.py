@@ -12,7 +12,7 @@ from kernel.images import validate_image_upload
 from kernel.languages import text_in, texts_of
 from kernel.regions import COUNTRIES, iso_countries
 from kernel.scheduling import Scheduled, ScheduledQuerySet
-from kernel.snapshot import snapshot
+from kernel.snapshot import Snapshot
 
 from .rules import condition_clean, condition_describe
 
@@ -25,7 +25,14 @@ def _postal(value: str) -> str:
 class RegionSetQuerySet(models.QuerySet):
     def cached(self) -> tuple[RegionSet, ...]:
         """The active sets, from the per-process snapshot: no query in the steady state."""
-        return snapshot("region-sets", lambda: tuple(self.model.objects.filter(is_active=True)))
+        return REGION_SETS.get()
+
+
+REGION_SETS: Snapshot[tuple[RegionSet, ...]] = Snapshot(
+    "region-sets",
+    load=lambda: tuple(RegionSet.objects.filter(is_active=True)),
+    depends_on=("personalization.RegionSet",),
+)
 
 
 class RegionSet(models.Model):

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.snapshot import Snapshot
 
 from .consent import consent_for_request
 from .facts import CHOICE, DATE, LIST, NUMBER, TEXT, FactSpec, answer_fact, facts_registered
@@ -55,8 +55,15 @@ class AnswerRefused(Exception):
     """An answer we cannot take, with the reason for the visitor."""
 
 
+QUESTIONS = Snapshot(
+    "questions",
+    load=lambda: tuple(Question.objects.filter(is_active=True)),
+    depends_on=("personalization.Question",),
+)
+
+
 def questions_cached() -> tuple[Question, ...]:
-    return snapshot("questions", lambda: tuple(Question.objects.filter(is_active=True)))
+    return QUESTIONS.get()
 
 
 _KINDS = {
@@ -88,7 +95,7 @@ def _answer_choices(question: Question):
 
 
 def questions_changed() -> None:
-    snapshot_bump("questions")
+    QUESTIONS.bump()
 
 
 def answers_for(request: HttpRequest) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,8 @@ from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
 from kernel.languages import texts_of
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.scheduling import is_live
+from kernel.snapshot import Snapshot
 
 from .conf import app_settings
 from .models import Segment, SegmentMatch, Slot, Variant
@@ -27,7 +28,6 @@ describe_lazy = lazy(condition_describe, str)
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT = "content"
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li"}
 
 
@@ -142,12 +142,27 @@ def content_load() -> Content:
     return Content(slots=slots, segments=segments)
 
 
+# Segments' conditions are checked against the question facts when compiled: a question's
+# change recompiles them too (registered in PersonalizationConfig.ready()).
+CONTENT = Snapshot(
+    "content",
+    load=content_load,
+    depends_on=(
+        "personalization.Segment",
+        "personalization.Condition",
+        "personalization.Slot",
+        "personalization.Variant",
+        "personalization.Question",
+    ),
+)
+
+
 def content() -> Content:
-    return snapshot(SNAPSHOT, content_load)
+    return CONTENT.get()
 
 
 def content_changed() -> None:
-    snapshot_bump(SNAPSHOT)
+    CONTENT.bump()
 
 
 def slot_choose(key: str, visitor: Visitor) -> Decision | None:
@@ -161,7 +176,7 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
     now = visitor.now
     if app_settings.ENABLED and not visitor.is_bot:
         for starts, ends, variant_language, segment_id, variant in slot.entries:
-            if (starts is not None and starts > now) or (ends is not None and ends <= now):
+            if not is_live(starts, ends, now):
                 continue  # scheduled or expired
             if variant_language and variant_language != language:
                 continue

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shop.offers.applicator import basket_price
+from shop.offers.applicator import basket_price, request_pricing_context
 from shop.offers.services import CodeRefused, code_add, code_remove, codes_for_request
 from shop.offers.vouchers import vouchers_for_request
 
@@ -22,11 +22,12 @@ def basket_context(request: HttpRequest) -> dict:
     codes = codes_for_request(request)
     price = None
     if basket is not None and not basket.is_empty:
+        context = request_pricing_context(request)
         price = basket_price(
             lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
-            visitor=request.visitor,
+            context=context,
             codes=codes,
-            vouchers=vouchers_for_request(request, codes),
+            vouchers=vouchers_for_request(request, codes, context=context),
         )
     return {"basket": basket, "price": price, "codes": codes}
 
@@ -118,7 +119,7 @@ def basket_code_view(request: HttpRequest) -> HttpResponse:
         )
         try:
             added, applies = code_add(
-                request=request, code=code, lines=lines, visitor=request.visitor
+                request=request, code=code, lines=lines, context=request_pricing_context(request)
             )
         except CodeRefused as error:
             messages.error(request, str(error))

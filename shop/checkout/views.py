@@ -15,7 +15,6 @@ from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
 from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
-from shop.offers.shipping import SHIPPING_METHODS
 from shop.offers.vouchers import vouchers_for_request
 from shop.orders.access import order_remember
 
@@ -24,7 +23,7 @@ from .payments import PaymentDeclined, payment_provider
 from .services import (
     CheckoutError,
     checkout_order_placed,
-    checkout_price,
+    checkout_prices,
     checkout_visitor,
     discount_changes,
     order_place,
@@ -51,13 +50,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
     def priced(visitor: Visitor) -> dict[str, PriceResult]:
         """Each delivery method priced for the visitor, for the choice and the summary."""
-        return {
-            code: checkout_price(
-                basket=basket, visitor=visitor, codes=codes, shipping_method=code,
-                vouchers=vouchers,
-            )
-            for code in SHIPPING_METHODS
-        }  # fmt: skip
+        return checkout_prices(basket=basket, visitor=visitor, codes=codes, vouchers=vouchers)
 
     prices = priced(checkout_visitor(request=request, address=None))
     payment_form_class = payment_provider().payment_form_class

@@ -17,7 +17,7 @@ from personalization.forms import place_choices
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
 
-from .applicator import basket_price
+from .applicator import basket_price, pricing_context
 from .models import Offer, OrderDiscount, PersonalVoucher
 
 # The kernel's schedule states, and the one only offers have (their usage limit is reached).
@@ -103,7 +103,9 @@ class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
                     overrides={"country": country, "region": place if "-" in place else None}
                 )
                 price = basket_price(
-                    lines=form.lines(), visitor=visitor, codes=form.cleaned_data["codes"]
+                    lines=form.lines(),
+                    context=pricing_context(visitor),
+                    codes=form.cleaned_data["codes"],
                 )
                 results.append({"place": dict(_flat(place_choices())).get(place, place),
                                  "price": price, "total": money_format(price.total)})  # fmt: skip

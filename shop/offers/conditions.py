@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from kernel.languages import text_in
+from kernel.scheduling import is_live
 from personalization.facts import fact_display
 from personalization.slots import content, segment_result
 from personalization.visitor import Visitor
 
 from .models import Area, OfferScope
+
+if TYPE_CHECKING:
+    from shop.catalog.models import Product
 
 
 @dataclass(frozen=True)
@@ -55,14 +60,13 @@ class CompiledOffer:
         """The name in the active language, else in English."""
         return text_in(self.names)
 
-    def live(self, at) -> bool:
-        if self.starts_at is not None and self.starts_at > at:
-            return False
-        if self.ends_at is not None and self.ends_at <= at:
+    def live(self, at: datetime.datetime) -> bool:
+        """In force at `at` (kernel.scheduling's one rule) and not used up."""
+        if not is_live(self.starts_at, self.ends_at, at):
             return False
         return self.usage_limit is None or self.times_used < self.usage_limit
 
-    def covers(self, product) -> bool:
+    def covers(self, product: Product) -> bool:
         """Whether a product gets the offer: in its scope, and for its pet types if any are
         named ("cat food" is the Food category for cats)."""
         if self.pet_types and product.pet_type not in self.pet_types:

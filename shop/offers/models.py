@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kernel.languages import text_in, texts_of
-from kernel.scheduling import Scheduled, ScheduledQuerySet
+from kernel.scheduling import Scheduled, ScheduledQuerySet, live_q
 from personalization.models import RegionSet, Segment
 from shop.catalog.models import Category, Product
 
@@ -222,9 +223,9 @@ class VoucherReason(models.TextChoices):
 
 
 class PersonalVoucherQuerySet(models.QuerySet):
-    def usable(self, *, at) -> PersonalVoucherQuerySet:
-        """Not used and not expired."""
-        return self.filter(used_at__isnull=True, expires_at__gt=at)
+    def usable(self, *, at: datetime.datetime) -> PersonalVoucherQuerySet:
+        """Not used, and live: given (its start) and not expired (its end)."""
+        return self.filter(live_q(at, starts="created_at", ends="expires_at"), used_at__isnull=True)
 
 
 class PersonalVoucher(models.Model):

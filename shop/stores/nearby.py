@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.snapshot import Snapshot
 from personalization.visitor import Visitor
 
 from .models import Store
@@ -23,13 +20,16 @@ class NearbyStore:
     distance_km: float | None  # None when only the region is known
 
 
+def stores_load() -> tuple[Store, ...]:
+    return tuple(Store.objects.filter(is_active=True))
+
+
+# Registered in StoresConfig.ready(): a store's save or delete refreshes it once committed.
+STORES = Snapshot("stores", load=stores_load, depends_on=("stores.Store",))
+
+
 def stores_cached() -> tuple[Store, ...]:
-    return snapshot("stores", lambda: tuple(Store.objects.filter(is_active=True)))
-
-
-@receiver([post_save, post_delete], sender=Store, dispatch_uid="stores_changed")
-def _stores_changed(sender, **kwargs) -> None:
-    snapshot_bump("stores")
+    return STORES.get()
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
