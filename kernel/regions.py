@@ -7,9 +7,9 @@ plain Python: it is read on every page that shows a picker, so it must cost no q
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING
 
