@@ -31,9 +31,13 @@ if TYPE_CHECKING:
 class Picture(Protocol):
     """Anything with an uploaded image and its renditions: a product image, a variant."""
 
-    pk: Any
-    image: FieldFile
-    renditions: dict[str, dict[str, str]]
+    # Read-only members, so that a model's ImageFieldFile is a FieldFile here.
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def image(self) -> FieldFile: ...
+    @property
+    def renditions(self) -> dict[str, dict[str, str]]: ...
 
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}

@@ -25,8 +25,8 @@ def visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
     cached = vars(request).get("_visitor_id")
     if cached is not None:
         return cached
-    value = request.get_signed_cookie(app_settings.VISITOR_ID_COOKIE, default="", salt=SALT)
-    if not _FORMAT.fullmatch(value or ""):
+    value = request.get_signed_cookie(app_settings.VISITOR_ID_COOKIE, default="", salt=SALT) or ""
+    if not _FORMAT.fullmatch(value):
         if not issue:
             return ""
         value = secrets.token_urlsafe(16)

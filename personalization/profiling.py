@@ -11,7 +11,7 @@ import datetime
 import re
 import time
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -62,7 +62,7 @@ def questions_cached() -> tuple[Question, ...]:
     return snapshot("questions", lambda: tuple(Question.objects.filter(is_active=True)))
 
 
-_KINDS = {
+_KINDS: dict[str, str] = {
     QuestionKind.SINGLE: CHOICE,
     QuestionKind.MULTIPLE: LIST,
     QuestionKind.TEXT: TEXT,
@@ -228,6 +228,8 @@ def _impact(question: Question) -> int:
     uses = 0
     for slot in data.slots.values():
         for variant in slot.variants:
+            if variant.segment_id is None:
+                continue
             segment = data.segments.get(variant.segment_id)
             if segment is not None and question.fact in segment.facts:
                 uses += 1
@@ -282,7 +284,8 @@ def profile_export(*, request: StorefrontRequest) -> dict[str, Any]:
         },
     }
     for _receiver, extra in data_exported.send(sender=None, request=request):
-        data.update(extra or {})
+        # Receivers answer a dict of their data or None (the stubs say str for any answer).
+        data.update(cast("dict[str, Any] | None", extra) or {})
     return data
 
 

@@ -16,6 +16,7 @@ class OrderFindForm(forms.Form):
 
     # Whether an order was searched for (and so, if the form is invalid, not found).
     looked_up = False
+    order: Order | None = None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
