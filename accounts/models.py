@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -40,11 +42,24 @@ class UserManager(DjangoUserManager["User"]):
         return self._create_user_by_email(email, password, **extra_fields)
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 class User(AbstractUser):
     # Setting an inherited field to None removes it (Django's documented way); the stubs type
     # `username` as a field of AbstractUser and cannot express its removal.
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        choices=time_zone_choices,
+        help_text=_(
+            "Staff read and enter dates in the admin in this time zone. Empty: the shop's."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -57,3 +72,9 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone this person works in: their own setting, else the shop's, never a
+        guess from their browser or address (an en-US browser in Tokyo is still in Tokyo)."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)

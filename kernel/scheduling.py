@@ -76,7 +76,7 @@ class ScheduleStateFilter(admin.SimpleListFilter):
 
 class LocalTimesAdminMixin:
     """Say, above the start and end fields, in which time zone they are shown and entered: the
-    editor's own (see EditorTimeZoneMiddleware)."""
+    editor's own (the time zone set on their account)."""
 
     def get_fieldsets(self, request, obj=None):
         zone = timezone.get_current_timezone_name()

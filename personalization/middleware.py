@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
@@ -94,31 +92,6 @@ class VisitorMiddleware:
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
         )
-
-
-class EditorTimeZoneMiddleware:
-    """Staff read and enter dates in the admin in their own time zone (the one their visitor
-    facts give: their region, or where they connect from), not the server's."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: StorefrontRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if request.path.startswith(admin_prefix()) and user is not None and user.is_staff:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(request.visitor.get("timezone")))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-                timezone.deactivate()
-            try:
-                return self.get_response(request)
-            finally:
-                timezone.deactivate()
-        return self.get_response(request)
-
-
-def admin_prefix() -> str:
-    return reverse("admin:index")
 
 
 class ForwardedProtoMiddleware:

@@ -243,6 +243,12 @@ class Variant(Scheduled):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shows_nothing(self) -> bool:
+        """No headline, text, picture or button: the slot is left out of the page, not shown
+        as an empty box with only "Why am I seeing this?" in it."""
+        return not (self.headline or self.body.strip() or self.image or self.cta_label)
+
     def clean(self) -> None:
         errors = {}
         if self.image and not self.alt_text.strip():

@@ -200,7 +200,11 @@ def why_slot(request: StorefrontRequest, key: str) -> HttpResponse:
         raise Http404
     if not request.htmx:
         return redirect(f"{reverse('personalization:why')}#slot-{key}")
-    return render(request, "personalization/partials/_decision.html", {"decision": decision})
+    if "close" in request.GET:
+        return HttpResponse("")  # the popover's close button empties it
+    return render(
+        request, "personalization/partials/_decision.html", {"decision": decision, "popover": True}
+    )
 
 
 @staff_member_required

@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
-    "personalization.middleware.EditorTimeZoneMiddleware",
+    "accounts.middleware.StaffTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -365,6 +365,8 @@ SHOP_SUPPORT_HOURS = {
     "time_zone": "Asia/Tokyo",
     "city": "Tokyo",
 }
+# The shop's name as shoppers know it: in e-mail greetings and subjects ("[Storefront] …").
+SHOP_NAME = os.environ.get("SHOP_NAME", "Storefront")
 # The public address, for links in e-mails (sent from workers, which have no request).
 SHOP_SITE_URL = os.environ.get("SHOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_PAYMENT_PROVIDER = os.environ.get(

@@ -29,7 +29,7 @@ def slot(context, key: str, oob: bool = False) -> str:
     if visitor is None:
         return ""
     decision = slot_decide(key, visitor)
-    if decision is None or decision.variant is None:
+    if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",

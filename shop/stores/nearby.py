@@ -59,3 +59,25 @@ def store_near(visitor: Visitor) -> NearbyStore | None:
     region = visitor.region
     same_region = [s for s in stores if region and s.region == region]
     return NearbyStore(same_region[0], None) if same_region else None
+
+
+def stores_by_distance(visitor: Visitor, *, vet_partners: bool = False) -> list[NearbyStore]:
+    """Every active store (or partner vet), the nearest first.
+
+    With the visitor's coordinates, by great-circle distance. Without them, the visitor's own
+    region first, then the rest of their country, then the other countries: a Tokyo visitor is
+    never shown Sydney first."""
+    stores = [s for s in stores_cached() if s.is_vet_partner or not vet_partners]
+    latitude, longitude = visitor.get("latitude"), visitor.get("longitude")
+    if latitude is not None and longitude is not None:
+        measured = [
+            NearbyStore(s, distance_km(latitude, longitude, float(s.latitude), float(s.longitude)))
+            for s in stores
+        ]
+        return sorted(measured, key=lambda nearby: nearby.distance_km or 0.0)
+
+    def closeness(store: Store) -> tuple[int, str, str, str]:
+        rank = 0 if store.region == visitor.region else 1 if store.country == visitor.country else 2
+        return rank, store.country, store.region, store.name
+
+    return [NearbyStore(s, None) for s in sorted(stores, key=closeness)]

@@ -49,10 +49,15 @@ def test_wrong_password_is_refused_with_a_message(client, user):
     assert "not correct" in response.content.decode()
 
 
-def test_password_reset_sends_an_email(client, user):
+def test_password_reset_sends_an_email_in_the_shops_name(client, user, settings):
+    settings.SHOP_SITE_URL = "https://shop.example.com"
     client.post(reverse("account_reset_password"), {"email": user.email})
     assert len(mail.outbox) == 1
-    assert user.email in mail.outbox[0].to
+    message = mail.outbox[0]
+    assert user.email in message.to
+    assert message.subject.startswith("[Storefront] ")
+    assert "Hello from Storefront!" in message.body
+    assert "Thank you for using Storefront!\nshop.example.com" in message.body
 
 
 def test_auth_pages_use_the_shop_layout(client):

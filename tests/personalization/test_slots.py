@@ -504,3 +504,16 @@ def test_the_why_popover_of_an_unknown_slot_is_not_found(client):
         reverse("personalization:why_slot", args=["no-such-slot"]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 404
+
+
+def test_a_slot_with_nothing_to_show_is_left_out_of_the_page(client, category):
+    # The migrated category banner's default has no headline, text, picture or button.
+    page = client.get(reverse("catalog:category", args=[category.slug])).content.decode()
+    assert 'id="slot-category-banner"' not in page
+
+    default = Variant.objects.get(slot__key="category-banner", is_default=True)
+    default.headline = "Free delivery on food over ¥5,000"
+    default.save()
+    page = client.get(reverse("catalog:category", args=[category.slug])).content.decode()
+    assert 'id="slot-category-banner"' in page
+    assert "Free delivery on food over ¥5,000" in page
