@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -16,6 +17,20 @@ from .preview import preview_overrides
 from .resolvers.network import connection_from_trusted_proxy
 from .visitor import Visitor, resolve_visitor
 
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+
+class StorefrontRequest(HttpRequest):
+    """A request as views see it, after the middleware: for type hints, never instantiated.
+
+    `visitor` comes from VisitorMiddleware (resolved lazily), `htmx` from django-htmx's
+    HtmxMiddleware.
+    """
+
+    visitor: Visitor
+    htmx: HtmxDetails
+
 
 class VisitorMiddleware:
     """Set `request.visitor`, resolved on first use: a page that never reads it pays nothing.
@@ -29,7 +44,7 @@ class VisitorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: StorefrontRequest) -> HttpResponse:
         if not hasattr(request, "session") or not hasattr(request, "user"):
             raise ImproperlyConfigured(
                 "VisitorMiddleware needs the session and authentication middleware: put "
@@ -45,7 +60,8 @@ class VisitorMiddleware:
             )
             return resolved[0]
 
-        request.visitor = SimpleLazyObject(visitor)
+        # The lazy proxy stands in for the Visitor it resolves to.
+        request.visitor = cast(Visitor, SimpleLazyObject(visitor))
         response = self.get_response(request)
         visitor_id_save(request, response)
         if resolved:

@@ -11,7 +11,7 @@ import datetime
 import re
 import time
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -26,6 +26,9 @@ from .facts import CHOICE, DATE, LIST, NUMBER, TEXT, FactSpec, answer_fact, fact
 from .models import Answer, Question, QuestionKind
 from .slots import content, segment_result
 from .visitor import Visitor
+
+if TYPE_CHECKING:
+    from .middleware import StorefrontRequest
 
 ANSWERS_KEY = "profile_answers"
 # Where a listener to profile_answered leaves the reward it granted ({"code", "sentence"}),
@@ -66,7 +69,7 @@ def questions_cached() -> tuple[Question, ...]:
     return QUESTIONS.get()
 
 
-_KINDS = {
+_KINDS: dict[str, str] = {
     QuestionKind.SINGLE: CHOICE,
     QuestionKind.MULTIPLE: LIST,
     QuestionKind.TEXT: TEXT,
@@ -100,7 +103,8 @@ def questions_changed() -> None:
 
 def answers_for(request: HttpRequest) -> dict[str, dict[str, Any]]:
     """key → {"value": …, "at": timestamp}, read once per request."""
-    cached = getattr(request, "_profile_answers", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_profile_answers")
     if cached is not None:
         return cached
     user = getattr(request, "user", None)
@@ -113,7 +117,7 @@ def answers_for(request: HttpRequest) -> dict[str, dict[str, Any]]:
         answers = dict(request.session.get(ANSWERS_KEY, {}))
     else:
         answers = {}
-    request._profile_answers = answers
+    vars(request)["_profile_answers"] = answers
     return answers
 
 
@@ -166,7 +170,7 @@ def answer_store(*, request: HttpRequest, question: Question, raw: list[str]) ->
         stored = dict(request.session.get(ANSWERS_KEY, {}))
         stored[question.key] = {"value": value, "at": now}
         request.session[ANSWERS_KEY] = stored
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
     answers = {key: entry["value"] for key, entry in answers_for(request).items()}
     profile_answered.send(sender=Question, request=request, answers=answers)
     return value
@@ -179,7 +183,7 @@ def answer_delete(*, request: HttpRequest, key: str) -> None:
     stored = dict(request.session.get(ANSWERS_KEY, {}))
     stored.pop(key, None)
     request.session[ANSWERS_KEY] = stored
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
 
 
 def answers_forget(*, request: HttpRequest) -> None:
@@ -189,7 +193,7 @@ def answers_forget(*, request: HttpRequest) -> None:
         Answer.objects.filter(user=user).delete()
     request.session.pop(ANSWERS_KEY, None)
     request.session.pop(DISMISSED_KEY, None)
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
 
 
 @transaction.atomic
@@ -205,17 +209,17 @@ def answers_adopt(*, request: HttpRequest, user) -> None:
                 key=key,
                 defaults={"value": entry["value"], "answered_at": _moment(entry["at"])},
             )
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
 
 
-def question_dismiss(*, request: HttpRequest, key: str, forever: bool) -> None:
+def question_dismiss(*, request: StorefrontRequest, key: str, forever: bool) -> None:
     """ "Not now" hides a question for this visit; "Don't ask again" for good."""
     dismissed = dict(request.session.get(DISMISSED_KEY, {}))
     dismissed[key] = "forever" if forever else f"visit:{request.visitor.get('visits') or 0}"
     request.session[DISMISSED_KEY] = dismissed
 
 
-def _dismissed(request: HttpRequest, key: str) -> bool:
+def _dismissed(request: StorefrontRequest, key: str) -> bool:
     mark = request.session.get(DISMISSED_KEY, {}).get(key)
     if mark is None:
         return False
@@ -231,13 +235,15 @@ def _impact(question: Question) -> int:
     uses = 0
     for slot in data.slots.values():
         for variant in slot.variants:
+            if variant.segment_id is None:
+                continue
             segment = data.segments.get(variant.segment_id)
             if segment is not None and question.fact in segment.facts:
                 uses += 1
     return uses
 
 
-def question_next(*, request: HttpRequest, visitor: Visitor) -> Question | None:
+def question_next(*, request: StorefrontRequest, visitor: Visitor) -> Question | None:
     """The question worth asking now: not answered or dismissed, allowed for this visitor,
     the one that changes the most content, the editor's order breaking ties."""
     answers = answers_for(request)
@@ -271,7 +277,7 @@ def _answer_has(value: Any, wanted: str) -> bool:
     return str(value) == wanted
 
 
-def profile_export(*, request: HttpRequest) -> dict[str, Any]:
+def profile_export(*, request: StorefrontRequest) -> dict[str, Any]:
     """Everything stored about the visitor, for "Download my data"."""
     visitor = request.visitor
     data: dict[str, Any] = {
@@ -285,7 +291,8 @@ def profile_export(*, request: HttpRequest) -> dict[str, Any]:
         },
     }
     for _receiver, extra in data_exported.send(sender=None, request=request):
-        data.update(extra or {})
+        # Receivers answer a dict of their data or None (the stubs say str for any answer).
+        data.update(cast("dict[str, Any] | None", extra) or {})
     return data
 
 

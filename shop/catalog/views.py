@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kernel.regions import place_name
+from personalization.middleware import StorefrontRequest
 
 from .forms import ProductFilterForm
 from .listing import listing_prices
@@ -24,7 +25,7 @@ def catalog_season(visitor) -> str:
     return visitor.get("season") or Season.ALL_YEAR
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StorefrontRequest) -> HttpResponse:
     visitor = request.visitor
     local_date = visitor.get("local_date") or timezone.localdate()
     area, popular = popular_for(
@@ -48,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug) if slug else None
     products = Product.objects.active().for_listing()
     if category is not None:
@@ -79,7 +80,7 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     )
 
 
-def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def product_detail(request: StorefrontRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.active().select_related("category__parent").prefetch_related("images"),
         slug=slug,

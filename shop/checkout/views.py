@@ -105,14 +105,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
         form = CheckoutForm(initial=initial, basket=basket, shipping_prices=_shipping(prices))
         payment_form = payment_form_class()
-    method = form.data.get("shipping_method") if form.is_bound else "standard"
+    method = form.data.get("shipping_method") or "standard"
     price = prices.get(method) or prices["standard"]
     # What the shopper sees now; placement refuses if the total or discounts differ from it.
-    form.fields["expected_discount"].initial = price.discount_total
-    form.fields["expected_total"].initial = price.total
-    if form.is_bound:
-        form.data["expected_discount"] = str(price.discount_total)
-        form.data["expected_total"] = str(price.total)
+    form.expected_set(discount=price.discount_total, total=price.total)
     return render(
         request,
         "checkout/checkout.html",

@@ -116,34 +116,36 @@ def content_load(*, tally: Tally) -> None:
                     position=position,
                 )
     slots = {slot.key: slot for slot in Slot.objects.all()}
-    for demo in records_read(name="variants", record=DemoVariant):
+    for demo_variant in records_read(name="variants", record=DemoVariant):
         variant, outcome = upsert(
             Variant,
-            {"slot": slots[demo.slot], "name": demo.name},
+            {"slot": slots[demo_variant.slot], "name": demo_variant.name},
             {
-                "segment": segments[demo.segment] if demo.segment else None,
-                "priority": demo.priority,
-                "headline_en": demo.headline,
-                "headline_ja": demo.headline_ja,
-                "body_en": demo.body,
-                "body_ja": demo.body_ja,
-                "cta_label_en": demo.cta_label,
-                "cta_label_ja": demo.cta_label_ja,
-                "cta_url": demo.cta_url,
-                "is_default": demo.is_default,
-                "language": demo.language,
+                "segment": segments[demo_variant.segment] if demo_variant.segment else None,
+                "priority": demo_variant.priority,
+                "headline_en": demo_variant.headline,
+                "headline_ja": demo_variant.headline_ja,
+                "body_en": demo_variant.body,
+                "body_ja": demo_variant.body_ja,
+                "cta_label_en": demo_variant.cta_label,
+                "cta_label_ja": demo_variant.cta_label_ja,
+                "cta_url": demo_variant.cta_url,
+                "is_default": demo_variant.is_default,
+                "language": demo_variant.language,
                 "is_active": True,
             },
         )
         tally.add("Variants", outcome)
-        if demo.picture and not variant.image:
+        if demo_variant.picture and not variant.image:
             picture = banner_picture(
-                pet_type=demo.picture["pet_type"],
-                background=demo.picture["background"],
-                mood=demo.picture["mood"],
+                pet_type=demo_variant.picture["pet_type"],
+                background=demo_variant.picture["background"],
+                mood=demo_variant.picture["mood"],
             )
             variant.alt_text = picture.alt_text
-            variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
+            variant.image.save(
+                f"{demo_variant.slot}-{variant.pk}.png", ContentFile(picture.content)
+            )
             variant_renditions_update(variant_id=variant.pk)
     for variant in Variant.objects.filter(name__in=RETIRED_VARIANTS, is_active=True):
         variant.is_active = False
