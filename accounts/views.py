@@ -6,7 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from personalization.profiling import answers_shown
 
 from .forms import ProfileForm
 from .models import User
@@ -23,7 +26,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     orders = user.orders.all()[:5]
     vouchers = user.vouchers.usable(at=timezone.now())
-    answers = user.profile_answers.all()
+    answers = answers_shown(request, get_language())
     return render(
         request,
         "accounts/profile.html",

@@ -186,6 +186,29 @@ def answer_delete(*, request: HttpRequest, key: str) -> None:
     vars(request)["_profile_answers"] = None
 
 
+def answers_shown(request: HttpRequest, language: str) -> list[dict[str, Any]]:
+    """Every stored answer as the shopper reads it: the question in their language and the
+    answer's label ("Dog or cat?" — "Cat"), also for a question no longer asked (it can still be
+    deleted), with the choices to change it."""
+    questions = {q.key: q for q in questions_cached()}
+    rows = []
+    for key, entry in answers_for(request).items():
+        question = questions.get(key)
+        choices = question.choices_in(language) if question else []
+        labels = dict(choices)
+        value = entry["value"]
+        shown = (
+            ", ".join(str(labels.get(v, v)) for v in value)
+            if isinstance(value, list)
+            else str(labels.get(value, value))
+        )
+        rows.append(
+            {"key": key, "question": question, "value": value, "shown": shown,
+             "prompt": question.prompt_in(language) if question else key, "choices": choices}
+        )  # fmt: skip
+    return rows
+
+
 def answers_forget(*, request: HttpRequest) -> None:
     """Delete every stored answer (consent withdrawn, or the visitor asked)."""
     user = getattr(request, "user", None)

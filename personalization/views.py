@@ -36,8 +36,8 @@ from .profiling import (
     AnswerRefused,
     answer_delete,
     answer_store,
-    answers_for,
     answers_forget,
+    answers_shown,
     data_erased,
     profile_export,
     question_dismiss,
@@ -94,15 +94,7 @@ def why(request: StorefrontRequest) -> HttpResponse:
         for name, fact in visitor
         if _why_shown(name, fact.value)
     ]
-    language = visitor.get("language", "en")
-    questions = {q.key: q for q in questions_cached()}
-    # Every stored answer, also to a question no longer asked: it can still be deleted.
-    answers = [
-        {"key": key, "question": questions.get(key), "value": entry["value"],
-         "prompt": questions[key].prompt_in(language) if key in questions else key,
-         "choices": questions[key].choices_in(language) if key in questions else []}
-        for key, entry in answers_for(request).items()
-    ]  # fmt: skip
+    answers = answers_shown(request, visitor.get("language", "en"))
     return render(
         request,
         "personalization/why.html",

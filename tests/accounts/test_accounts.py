@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,22 @@ def test_staff_groups_exist():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Merchandisers"}
+
+
+def test_the_account_page_shows_answers_as_questions_and_labels(client, user):
+    from django.utils import timezone
+
+    from personalization.models import Answer, Question, QuestionKind
+
+    Question.objects.create(
+        key="pet", prompt="Dog or cat?", prompt_ja="犬と猫、どちら？", kind=QuestionKind.SINGLE,
+        choices=[{"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+                 {"value": "cat", "label_en": "Cat", "label_ja": "猫"}],
+    )  # fmt: skip
+    Answer.objects.create(user=user, key="pet", value="cat", answered_at=timezone.now())
+    client.force_login(user)
+    text = page_text(client.get(reverse("accounts:profile")))
+    assert "Dog or cat? — Cat" in text
+    assert "pet: cat" not in text
+    text = page_text(client.get(reverse("accounts:profile"), headers={"Accept-Language": "ja"}))
+    assert "犬と猫、どちら？ — 猫" in text
