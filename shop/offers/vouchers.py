@@ -105,9 +105,9 @@ def voucher_grant(*, reason: str, user, visitor_id: str) -> PersonalVoucher | No
     names = {}
     for language in language_codes():
         with translation.override(language):
-            names[localized_name("name", language)] = _(
-                "%(percent)s%% off, thank you for telling us about you"
-            ) % {"percent": reward["percent"]}
+            names[localized_name("name", language)] = _("%(percent)s%% off your next order") % {
+                "percent": reward["percent"]
+            }
     try:
         with transaction.atomic():
             return PersonalVoucher.objects.create(

@@ -115,8 +115,8 @@ def test_a_new_visitor_answers_with_htmx_and_keeps_it_all_on_signing_up(
 
     sign_up_and_open_the_account(page, live_server.url)
     main = page.get_by_role("main")
-    expect(main).to_contain_text("pet: cat")
-    expect(main).to_contain_text("pet_name: Mochi")
+    expect(main).to_contain_text(f"{PET_PROMPT} — Cat")
+    expect(main).to_contain_text(f"{PET_NAME_PROMPT} — Mochi")
     expect(main.get_by_text(code)).to_be_visible()
     context.close()
 
@@ -149,8 +149,8 @@ def test_a_new_visitor_answers_without_javascript_and_keeps_it_all_on_signing_up
 
     sign_up_and_open_the_account(page, live_server.url)
     main = page.get_by_role("main")
-    expect(main).to_contain_text("pet: cat")
-    expect(main).to_contain_text("pet_name: Mochi")
+    expect(main).to_contain_text(f"{PET_PROMPT} — Cat")
+    expect(main).to_contain_text(f"{PET_NAME_PROMPT} — Mochi")
     expect(main.get_by_text(code)).to_be_visible()
     context.close()
 
