@@ -33,10 +33,10 @@ def localized_name(field: str, language: str) -> str:
 def texts_of(source: Any, field: str) -> dict[str, str]:
     """Every language's text of a translated field, from an object's attributes or a mapping's
     keys: `{"en": obj.name_en, "ja": obj.name_ja}`. Missing or empty ones are left out."""
-    get = source.get if isinstance(source, Mapping) else lambda key: getattr(source, key, None)
-    texts = {}
+    texts: dict[str, str] = {}
     for language in language_codes():
-        text = get(localized_name(field, language))
+        name = localized_name(field, language)
+        text = source.get(name) if isinstance(source, Mapping) else getattr(source, name, None)
         if text:
             texts[language] = text
     return texts

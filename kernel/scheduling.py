@@ -9,11 +9,22 @@ may be missing. `is_live()` says it of plain values (snapshots, compiled offers,
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
+
+    # What the admin mixin below is mixed into, for its call to super().
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 
 def is_live(
@@ -36,14 +47,17 @@ def live_q(
     return rule
 
 
-class ScheduledQuerySet(models.QuerySet):
-    def live(self, *, at: datetime.datetime) -> ScheduledQuerySet:
+_ScheduledT = TypeVar("_ScheduledT", bound="Scheduled")
+
+
+class ScheduledQuerySet(models.QuerySet[_ScheduledT]):
+    def live(self, *, at: datetime.datetime) -> Self:
         return self.filter(live_q(at), is_active=True)
 
-    def scheduled(self, *, at: datetime.datetime) -> ScheduledQuerySet:
+    def scheduled(self, *, at: datetime.datetime) -> Self:
         return self.filter(is_active=True, starts_at__gt=at)
 
-    def expired(self, *, at: datetime.datetime) -> ScheduledQuerySet:
+    def expired(self, *, at: datetime.datetime) -> Self:
         return self.filter(is_active=True, ends_at__lte=at)
 
 
@@ -55,7 +69,7 @@ class Scheduled(models.Model):
     class Meta:
         abstract = True
 
-    def schedule_errors(self) -> dict[str, str]:
+    def schedule_errors(self) -> dict[str, StrOrPromise]:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             return {"ends_at": _("The end must come after the start.")}
         return {}
@@ -83,20 +97,27 @@ class ScheduleStateFilter(admin.SimpleListFilter):
     title = _("state")
     parameter_name = "state"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [(state, STATE_LABELS[state]) for state in ("live", "scheduled", "expired")]
 
-    def queryset(self, request, queryset):
-        if self.value() in ("live", "scheduled", "expired"):
-            return getattr(queryset, self.value())(at=timezone.now())
+    def queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[Any]
+    ) -> models.QuerySet[Any]:
+        state = self.value()
+        if state in ("live", "scheduled", "expired"):
+            # A ScheduledQuerySet's method of that name.
+            in_state: models.QuerySet[Any] = getattr(queryset, state)(at=timezone.now())
+            return in_state
         return queryset
 
 
-class LocalTimesAdminMixin:
+class LocalTimesAdminMixin(_ModelAdmin):
     """Say, above the start and end fields, in which time zone they are shown and entered: the
     editor's own (the time zone set on their account)."""
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> _FieldsetSpec:
         zone = timezone.get_current_timezone_name()
         note = _("Times are in %(zone)s, your time zone.") % {"zone": zone}
         return [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +20,9 @@ from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateF
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .services import variant_renditions_queue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RegionSetForm(forms.ModelForm):
@@ -43,8 +47,11 @@ class RegionSetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *country_choices_grouped()]
-        self.fields["regions"].choices = region_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", "—"),
+            *country_choices_grouped(),
+        ]
+        cast(forms.ChoiceField, self.fields["regions"]).choices = region_choices()
         if self.instance.pk:
             self.initial["postal_prefixes"] = ", ".join(self.instance.postal_prefixes)
 
@@ -178,7 +185,7 @@ class SegmentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("used by"))
-    def used_by(self, segment: Segment) -> str:
+    def used_by(self, segment: Segment) -> StrOrPromise:
         if segment.pk is None:
             return "—"
         users = segment_users(segment)
@@ -319,8 +326,9 @@ class QuestionForm(forms.ModelForm):
             for c in self.instance.choices
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         choices = []
         for number, line in enumerate(data.get("choices_text", "").splitlines(), start=1):
             if not line.strip():

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ class PersonalizationConfig(AppConfig):
     verbose_name = _("Personalization")
 
     def ready(self) -> None:
-        from kernel.snapshot import snapshot_register
+        from kernel.snapshot import Snapshot, snapshot_register
 
         from . import checks, signals  # noqa: F401
         from .facts import register_fact_source
@@ -16,5 +18,6 @@ class PersonalizationConfig(AppConfig):
         from .slots import CONTENT
 
         register_fact_source(answer_facts)
-        for declared in (REGION_SETS, CONTENT, QUESTIONS):
+        snapshots: tuple[Snapshot[Any], ...] = (REGION_SETS, CONTENT, QUESTIONS)
+        for declared in snapshots:
             snapshot_register(declared)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from kernel.images import validate_image_upload
 from kernel.languages import text_in, texts_of
@@ -15,6 +17,9 @@ from kernel.scheduling import Scheduled, ScheduledQuerySet
 from kernel.snapshot import Snapshot
 
 from .rules import condition_clean, condition_describe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _postal(value: str) -> str:
@@ -236,7 +241,13 @@ class Variant(Scheduled):
     )  # fmt: skip
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ScheduledQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(ScheduledQuerySet)()
+
+    # Not a field: the body in every language, sanitized, set on the variants the content
+    # snapshot holds (`personalization.slots.content_load`).
+    bodies_html: dict[str, str]
 
     class Meta:
         ordering = ("slot", "-is_default", "priority", "id")
@@ -258,7 +269,7 @@ class Variant(Scheduled):
         return not (self.headline or self.body.strip() or self.image or self.cta_label)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.image and not self.alt_text.strip():
             errors["alt_text"] = _("Describe the image for people who cannot see it.")
         # A path on this site or a web address; "//host" and "/\\host" lead elsewhere.
@@ -317,6 +328,10 @@ class Question(models.Model):
         _("with the answer"), max_length=50, blank=True, help_text=_("Empty: any answer.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects: ClassVar[MultilingualManager[Question]] = MultilingualManager()
 
     class Meta:
         ordering = ("position", "id")

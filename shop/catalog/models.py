@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from kernel.images import validate_image_upload
 from kernel.languages import default_language, language_codes, localized_name
@@ -45,6 +47,10 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects: ClassVar[MultilingualManager[Category]] = MultilingualManager()
+
     class Meta:
         ordering = ("position", "name")
         verbose_name = _("category")
@@ -55,7 +61,7 @@ class Category(models.Model):
 
     def clean(self) -> None:
         # Two levels only: the navigation and filters are built for that.
-        if self.parent_id and self.parent.parent_id:
+        if self.parent is not None and self.parent.parent_id:
             raise ValidationError({"parent": _("A subcategory cannot have subcategories.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A category cannot be its own parent.")})
@@ -75,17 +81,17 @@ def search_words(query: str) -> list[str]:
     return re.findall(r"[^\W_]+", query[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_WORDS]
 
 
-class ProductQuerySet(models.QuerySet):
-    def active(self) -> ProductQuerySet:
+class ProductQuerySet(models.QuerySet["Product"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
-    def in_stock(self) -> ProductQuerySet:
+    def in_stock(self) -> Self:
         return self.filter(stock__gt=0)
 
-    def in_category(self, category: Category) -> ProductQuerySet:
+    def in_category(self, category: Category) -> Self:
         return self.filter(Q(category=category) | Q(category__parent=category))
 
-    def search(self, query: str) -> ProductQuerySet:
+    def search(self, query: str) -> Self:
         """Products matching a shopper's words, best first.
 
         Every word must match, in English or in the active language's name or description: on
@@ -124,7 +130,7 @@ class ProductQuerySet(models.QuerySet):
             )
         return self.filter(contained)
 
-    def for_listing(self) -> ProductQuerySet:
+    def for_listing(self) -> Self:
         """Everything a product card shows, in a fixed number of queries."""
         return self.select_related("category").prefetch_related("images")
 
@@ -156,7 +162,9 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProductQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(ProductQuerySet)()
 
     class Meta:
         ordering = ("name",)

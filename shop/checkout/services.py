@@ -153,7 +153,7 @@ def checkout_token_key(*, token: str, basket: Basket | None) -> str | None:
 def checkout_order_placed(*, token: str, basket: Basket | None) -> Order | None:
     """The order a checkout page already placed from this basket (a double submit), if any."""
     key = checkout_token_key(token=token, basket=basket)
-    if key is None:
+    if key is None or basket is None:
         return None
     order = _order_existing(key, basket)
     if order is None or order.status == OrderStatus.CANCELLED:

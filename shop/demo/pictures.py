@@ -441,8 +441,8 @@ def _bag(pen: _Pen, p: _Paint, emblem: str) -> None:
     pen.polygon([(290, 280), (734, 280), (760, 800), (264, 800)], p.main)
     pen.rounded_rectangle((264, 770, 760, 810), 18, p.dark)
     pen.rounded_rectangle((280, 215, 744, 290), 14, p.dark)
-    for x in range(296, 744, 32):
-        pen.line([(x, 230), (x, 276)], p.main, 6)
+    for crimp in range(296, 744, 32):
+        pen.line([(crimp, 230), (crimp, 276)], p.main, 6)
     pen.circle((512, 530), 165, p.pale)
     pen.ring((512, 530), 165, p.accent, 12)
     if emblem == "paw":

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -49,8 +51,8 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = country_choices_grouped()
-        self.fields["regions"].choices = region_choices()
+        cast(forms.ChoiceField, self.fields["countries"]).choices = country_choices_grouped()
+        cast(forms.ChoiceField, self.fields["regions"]).choices = region_choices()
 
 
 @admin.register(Offer)
@@ -129,7 +131,9 @@ class PricePreviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["places"].choices = [c for c in place_choices() if c[0]]
+        cast(forms.ChoiceField, self.fields["places"]).choices = [
+            c for c in place_choices() if c[0]
+        ]
         products = Product.objects.active().order_by("name")
         for index in range(4):
             self.fields[f"product_{index}"] = forms.ModelChoiceField(

@@ -197,7 +197,7 @@ def offer_uses_record(*, order: Order, result: PriceResult, user=None) -> None:
 def offer_uses_release(*, order: Order) -> None:
     """Give back the uses an order took (its payment failed): the order keeps no discounts."""
     discounts = list(OrderDiscount.objects.filter(order=order).exclude(offer=None))
-    used = [d.offer_id for d in discounts]
+    used = [d.offer_id for d in discounts if d.offer_id is not None]
     OrderDiscount.objects.filter(order=order).delete()
     # A personal voucher is its owner's again, to use on the next attempt.
     PersonalVoucher.objects.filter(order=order).update(used_at=None, order=None)
