@@ -24,7 +24,7 @@ from kernel.regions import COUNTRIES, countries_ours_first
 from .facts import BOOL, LIST, NUMBER, TEXT, fact_spec
 from .models import RegionSet, Segment, SegmentMatch
 from .rules import condition_clean, condition_compile
-from .slots import content, segment_result
+from .slots import segment_compile
 from .visitor import resolve_visitor
 
 SESSION_KEY = "visitor_preview"
@@ -58,11 +58,7 @@ def preview_start(
     segment: dict[str, Any] | None = None,
 ) -> None:
     """Preview `facts` in this browser; `segment` ({"id", "name"}) names what they stand for."""
-    # Empty fields keep the real facts; a place keeps its region even when that is "none".
-    kept = {name: value for name, value in facts.items() if value not in ("", None, [])}
-    if "country" in kept:
-        kept.setdefault("region", None)
-    request.session[SESSION_KEY] = kept
+    request.session[SESSION_KEY] = preview_facts_kept(facts)
     if segment:
         request.session[SEGMENT_KEY] = {"id": segment.get("id"), "name": segment.get("name")}
     else:
@@ -71,6 +67,15 @@ def preview_start(
         request.session[EXPIRES_KEY] = time.time() + PREVIEW_LINK_HOURS * 3600
     else:
         request.session.pop(EXPIRES_KEY, None)
+
+
+def preview_facts_kept(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts a preview sets: empty fields keep the real facts; a place keeps its region
+    even when that is "none"."""
+    kept = {name: value for name, value in facts.items() if value not in ("", None, [])}
+    if "country" in kept:
+        kept.setdefault("region", None)
+    return kept
 
 
 def preview_stop(request: HttpRequest) -> None:
@@ -108,11 +113,14 @@ def preview_from_token(token: str) -> tuple[dict[str, Any], dict[str, Any] | Non
 def preview_matches(request: HttpRequest, facts: dict[str, Any], segment_id: int) -> bool:
     """Whether a visitor with these preview facts (and this browser's others) is in the
     segment, as the pages would decide it."""
-    segment = content().segments.get(segment_id)
-    if segment is None:
+    # From the database rather than the shared snapshot: a staff action, and the segment may
+    # be switched off or saved a moment ago.
+    found = Segment.objects.prefetch_related("conditions").filter(pk=segment_id).first()
+    compiled = segment_compile(found) if found is not None else None
+    if compiled is None:
         return False
-    visitor = resolve_visitor(request=request, overrides=facts)
-    return segment_result(segment, visitor) is not None
+    visitor = resolve_visitor(request=request, overrides=preview_facts_kept(facts))
+    return compiled.matches(visitor) is not None
 
 
 # Facts the resolvers work out from others: a preview sets the source, never the result, so
