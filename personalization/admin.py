@@ -75,10 +75,10 @@ class HtmxAdminMedia:
     js = ("django_htmx/htmx-2.min.js", "js/admin_htmx_rows.js")
 
 
-class RuleBuilderMedia(HtmxAdminMedia):
+class RuleBuilderMedia:
     """The rule builder: htmx, checkbox lists that filter, and rows that stack on a phone."""
 
-    js = (*HtmxAdminMedia.js, "js/admin_checklist.js")
+    js = ("django_htmx/htmx-2.min.js", "js/admin_htmx_rows.js", "js/admin_checklist.js")
     css = {"all": ("css/admin_rules.css",)}
 
 

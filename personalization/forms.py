@@ -239,7 +239,7 @@ class Checklist(forms.CheckboxSelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["long"] = len(self.choices) > self.LONG
+        context["widget"]["long"] = len(list(self.choices)) > self.LONG
         context["widget"]["group_label"] = _("Values")
         return context
 
@@ -282,6 +282,8 @@ class ConditionForm(forms.ModelForm):
             widget=forms.Select({"aria-label": _("Operator")}),
         )
         self.fields["value"].widget = self._widget(spec)
+        # Stacked on a phone, the row has no column headings: each control names itself.
+        self.fields["position"].widget.attrs["aria-label"] = self.fields["position"].label
         if self.instance.pk and not self.is_bound:
             self.initial["value"] = self.instance.value
 
