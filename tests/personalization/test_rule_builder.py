@@ -293,6 +293,25 @@ def test_the_example_visitor_of_a_part_of_the_day_has_an_hour_in_it():
     assert segment_example_facts(segment) == {"local_hour": 17}
 
 
+@pytest.mark.parametrize(
+    ("conditions", "facts"),
+    [
+        ([("region", "eq", "JP-01"), ("season", "eq", "winter")],
+         {"country": "JP", "region": "JP-01", "season": "winter"}),
+        ([("country", "in", ["GB", "JP"]), ("visits", "gte", 3)],
+         {"country": "GB", "region": None, "visits": 3}),
+        ([("weekday", "in", ["saturday", "sunday"]), ("signed_in", "eq", "no")],
+         {"weekday": "saturday", "signed_in": False}),
+        ([("visits", "between", [2, 4]), ("utm_campaign", "eq", "spring")],
+         {"visits": 2, "utm_campaign": "spring"}),
+        ([("local_time", "between", ["22:00", "02:00"])], {"local_hour": 22}),
+    ],
+)  # fmt: skip
+def test_the_example_visitor_meets_every_condition(conditions, facts):
+    segment = segment_with("Example", *conditions)
+    assert segment_example_facts(segment) == facts
+
+
 def test_the_example_visitor_of_any_of_meets_the_first_condition_it_can(pet_question):
     segment = segment_with("Cats or Kobe", ("answer.pet", "eq", "cat"), ("region", "eq", "JP-28"))
     segment.match = "any"
