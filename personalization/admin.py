@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,10 @@ from kernel.languages import language_codes, localized_name
 from kernel.regions import country_choices_grouped, region_choices
 from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 
-from .forms import ConditionForm
+from . import views
+from .forms import ConditionForm, rule_sentence
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
+from .rules import segment_describe
 from .services import variant_renditions_queue
 
 if TYPE_CHECKING:
@@ -77,6 +80,13 @@ class HtmxAdminMedia:
     """htmx in the admin (served by django-htmx) and the hook for rows added by "Add another"."""
 
     js = ("django_htmx/htmx-2.min.js", "js/admin_htmx_rows.js")
+
+
+class RuleBuilderMedia:
+    """The rule builder: htmx, checkbox lists that filter, and rows that stack on a phone."""
+
+    js = ("django_htmx/htmx-2.min.js", "js/admin_htmx_rows.js", "js/admin_checklist.js")
+    css = {"all": ("css/admin_rules.css",)}
 
 
 class ConditionInline(admin.TabularInline):
@@ -144,19 +154,48 @@ def _admin_link(row: Model) -> str:
     return format_html('<a href="{}">{}</a>', url, row)
 
 
+def segment_sentence(segment: Segment) -> str:
+    """A saved segment's rule in one sentence ("Visitors in Hokkaido, on a phone")."""
+    conditions = segment.conditions.all()
+    return segment_describe(segment.match, [(c.fact, c.operator, c.value) for c in conditions])
+
+
 @admin.register(Segment)
 class SegmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "match", "rules", "is_active", "variant_count", "preview_link")
+    list_display = ("name", "rules", "is_active", "variant_count", "preview_link")
     list_filter = ("is_active", "match")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "description", "match", "is_active", "used_by")
     readonly_fields = ("used_by",)
     inlines = [ConditionInline]
-    Media = HtmxAdminMedia
+    Media = RuleBuilderMedia
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("conditions", "variants")
+
+    def get_urls(self):
+        sentence = self.admin_site.admin_view(self.sentence_view)
+        return [
+            path("sentence/", sentence, name="personalization_segment_sentence"),
+            *super().get_urls(),
+        ]
+
+    def sentence_view(self, request):
+        """The rule being edited, in one sentence (htmx, nothing saved)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return views.segment_sentence(request)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST":
+            sentence = rule_sentence(request.POST)
+        elif obj is not None:
+            sentence = segment_sentence(obj)
+        else:
+            sentence = segment_describe("all", [])
+        context["rule_sentence"] = sentence
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
@@ -203,11 +242,9 @@ class SegmentAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description=_("rules"))
+    @admin.display(description=_("who"))
     def rules(self, segment: Segment) -> str:
-        return format_html_join(
-            "", "<div>{}</div>", ((str(condition),) for condition in segment.conditions.all())
-        )
+        return segment_sentence(segment)
 
     @admin.display(description=_("variants"))
     def variant_count(self, segment: Segment) -> int:
@@ -238,7 +275,8 @@ class VariantOrderInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("segment")
-            .order_by("-is_default", "priority", "id")
+            # The default is what is left when no other variant applies: it is tried last.
+            .order_by("is_default", "priority", "id")
         )
 
     @admin.display(description=_("state"))
@@ -273,7 +311,7 @@ class VariantAdmin(LocalTimesAdminMixin, TranslationAdmin):
     list_filter = (ScheduleStateFilter, "slot", "language", "segment")
     list_select_related = ("slot", "segment")
     search_fields = ("name", *get_translation_fields("headline"), *get_translation_fields("body"))
-    ordering = ("slot", "-is_default", "priority", "id")
+    ordering = ("slot", "is_default", "priority", "id")
     fieldsets = (
         (None, {"fields": ("slot", "name", "is_default", "is_active")}),
         (_("Content"), {"fields": ("headline", "body", "image", "alt_text", "cta_label",

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -175,12 +176,27 @@ def fact_spec(name: str) -> FactSpec | None:
     return None
 
 
-def answer_fact(key: str, kind: str, choices: Choices | None = None) -> FactSpec:
-    """The fact `answer.<key>` a profiling question's answer becomes."""
+def answer_label(key: str) -> str:
+    """An answer's name when no question says more: its key in words ("pet_age" → "Pet age")."""
+    return key.replace("_", " ").strip().capitalize() or key
+
+
+def answer_fact(
+    key: str,
+    kind: str,
+    choices: Choices | None = None,
+    prompt: Callable[[], str] | None = None,
+) -> FactSpec:
+    """The fact `answer.<key>` a profiling question's answer becomes, named by the question's
+    prompt in the reader's language (`prompt()`, read when shown), else by its key in words."""
+
+    def label() -> str:
+        return (prompt() if prompt is not None else "") or answer_label(key)
+
     return FactSpec(
         name=f"{ANSWER_PREFIX}{key}",
         kind=kind,
-        label=gettext_lazy("Answer: %(key)s") % {"key": key},
+        label=lazy(label, str)(),
         group="answers",
         source="the visitor's answer to a profiling question",
         choices=choices,

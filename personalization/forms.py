@@ -25,7 +25,7 @@ from .facts import (
     facts_registered,
 )
 from .models import Condition
-from .rules import condition_clean
+from .rules import condition_clean, segment_describe
 
 
 def place_choices() -> list:
@@ -145,8 +145,10 @@ class PreviewForm(forms.Form):
     place (country and region in one list). Empty fields keep the real facts."""
 
     place = forms.ChoiceField(label=_("Place"), required=False)
+    # The segment being previewed, when staff adjust a segment's example visitor.
+    segment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, facts: dict | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["place"]).choices = place_choices()
         self.field_facts: dict[str, str] = {}
@@ -159,6 +161,25 @@ class PreviewForm(forms.Form):
                 field_name = spec.name.replace(".", "_")
             self.fields[field_name] = _preview_field(spec)
             self.field_facts[field_name] = spec.name
+        if facts:
+            self._initial_from(facts)
+
+    def _initial_from(self, facts: dict) -> None:
+        """Fill the form with the facts of the preview under way, to adjust them."""
+        place = facts.get("region") or facts.get("country")
+        if place:
+            self.initial["place"] = place
+        for field_name, fact in self.field_facts.items():
+            value = facts.get(fact)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            self.initial[field_name] = value
+
+    def covered(self) -> set[str]:
+        """The facts this form sets (the others a segment's example may hold are kept)."""
+        return {*self.field_facts.values(), *PLACE_FACTS}
 
     def facts(self) -> dict:
         data: dict = {}
@@ -209,6 +230,24 @@ class RangeWidget(forms.MultiWidget):
         return [value, None]
 
 
+class Checklist(forms.CheckboxSelectMultiple):
+    """Choices as checkboxes, for thumbs rather than ctrl-click; a long list (regions,
+    countries) gets a box that filters it and scrolls inside its own frame."""
+
+    template_name = "admin/personalization/checklist.html"
+    LONG = 12
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["long"] = len(list(self.choices)) > self.LONG
+        context["widget"]["group_label"] = _("Values")
+        return context
+
+    def id_for_label(self, id_, index=None):
+        # The group is labelled as a whole (aria-label); each box by its own <label>.
+        return "" if index is None else super().id_for_label(id_, index)
+
+
 class ConditionForm(forms.ModelForm):
     """One row of a segment: fact, operator, value. The value widget fits the fact (a list of
     countries, a time, a number…) and is swapped with htmx when the fact changes."""
@@ -227,6 +266,7 @@ class ConditionForm(forms.ModelForm):
             choices=fact_choices(fact),
             widget=forms.Select(
                 {
+                    "aria-label": _("Fact"),
                     "hx-get": reverse_lazy("personalization:condition_widget"),
                     "hx-trigger": "change",
                     "hx-target": "next .field-value",
@@ -237,9 +277,13 @@ class ConditionForm(forms.ModelForm):
         spec = fact_spec(fact) if fact else None
         operators = spec.rule_operators if spec and spec.rule_operators else tuple(OPERATOR_LABELS)
         self.fields["operator"] = forms.ChoiceField(
-            label=_("Operator"), choices=[(op, OPERATOR_LABELS[op]) for op in operators]
+            label=_("Operator"),
+            choices=[(op, OPERATOR_LABELS[op]) for op in operators],
+            widget=forms.Select({"aria-label": _("Operator")}),
         )
         self.fields["value"].widget = self._widget(spec)
+        # Stacked on a phone, the row has no column headings: each control names itself.
+        self.fields["position"].widget.attrs["aria-label"] = self.fields["position"].label
         if self.instance.pk and not self.is_bound:
             self.initial["value"] = self.instance.value
 
@@ -253,16 +297,20 @@ class ConditionForm(forms.ModelForm):
         if spec is None:
             return forms.TextInput()
         if spec.kind in (CHOICE, LIST) and spec.choices is not None:
-            return forms.SelectMultiple(choices=spec.choices())
+            return Checklist(choices=spec.choices())
         if spec.kind == BOOL:
-            return forms.Select(choices=[("true", _("yes")), ("false", _("no"))])
+            return forms.Select(
+                {"aria-label": _("Value")}, choices=[("true", _("yes")), ("false", _("no"))]
+            )
         if spec.kind == NUMBER:
             return RangeWidget(forms.NumberInput)
         if spec.kind == TIME:
             return RangeWidget(forms.TimeInput, {"type": "time"})
         if spec.kind == DATE:
             return RangeWidget(forms.DateInput, {"type": "date"})
-        return forms.TextInput({"placeholder": _("several: separate with commas")})
+        return forms.TextInput(
+            {"aria-label": _("Value"), "placeholder": _("several: separate with commas")}
+        )
 
     def _raw_values(self) -> list[Any]:
         widget = self.fields["value"].widget
@@ -283,6 +331,13 @@ class ConditionForm(forms.ModelForm):
         raw: list[Any] | str
         if operator == Operator.BETWEEN or operator in (Operator.IN, Operator.NOT_IN):
             raw = values
+        elif operator == Operator.EQ and len(values) > 1:
+            self.add_error(
+                "value",
+                _("Tick one value for “%(is)s”, or choose “%(in)s”.")
+                % {"is": OPERATOR_LABELS[Operator.EQ], "in": OPERATOR_LABELS[Operator.IN]},
+            )
+            return data
         else:
             raw = values[0] if values else ""
         try:
@@ -291,3 +346,22 @@ class ConditionForm(forms.ModelForm):
         except forms.ValidationError as error:
             self.add_error("value", error)
         return data
+
+
+def rule_sentence(data, prefix: str = "conditions") -> str:
+    """The rule of a segment form as posted (saved or not) in one sentence: rows that are
+    complete and valid, and not ticked for deletion."""
+    try:
+        total = min(int(data.get(f"{prefix}-TOTAL_FORMS", 0)), 100)
+    except ValueError:
+        total = 0
+    conditions = []
+    for index in range(total):
+        row = f"{prefix}-{index}"
+        if data.get(f"{row}-DELETE") or not data.get(f"{row}-fact"):
+            continue
+        form = ConditionForm(data, prefix=row)
+        if form.is_valid():
+            cleaned = form.cleaned_data
+            conditions.append((cleaned["fact"], cleaned["operator"], cleaned["value"]))
+    return segment_describe(data.get("match", "all"), conditions)

@@ -86,7 +86,12 @@ def answer_facts() -> list[FactSpec]:
     questions = questions_cached()
     if _answer_facts_held[0] is not questions:
         specs = [
-            answer_fact(q.key, _KINDS.get(q.kind, TEXT), _answer_choices(q) if q.choices else None)
+            answer_fact(
+                q.key,
+                _KINDS.get(q.kind, TEXT),
+                _answer_choices(q) if q.choices else None,
+                prompt=_answer_prompt(q),
+            )
             for q in questions
         ]
         _answer_facts_held = (questions, specs)
@@ -95,6 +100,12 @@ def answer_facts() -> list[FactSpec]:
 
 def _answer_choices(question: Question):
     return lambda: question.choices_in(get_language() or "en")
+
+
+def _answer_prompt(question: Question):
+    # Read when shown: the prompt in the reader's language (modeltranslation falls back to
+    # English).
+    return lambda: str(question.prompt or "")
 
 
 def questions_changed() -> None:

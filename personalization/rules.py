@@ -9,11 +9,12 @@ A condition is `fact operator value`, e.g. `country in [JP, KR]`, `device == mob
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from .facts import (
     ANSWER_PREFIX,
@@ -35,7 +36,8 @@ from .facts import (
 __all__ = [
     "ANSWER_PREFIX", "BOOL", "CHOICE", "DATE", "KIND_OPERATORS", "LIST", "NUMBER",
     "OPERATOR_LABELS", "TEXT", "TIME", "FactSpec", "Operator", "fact_spec",
-    "condition_clean", "condition_compile", "condition_describe",
+    "condition_clean", "condition_compile", "condition_describe", "condition_phrase",
+    "segment_describe",
 ]  # fmt: skip
 
 
@@ -229,7 +231,7 @@ def condition_describe(fact: str, operator: str, value: Any) -> str:
     spec = fact_spec(fact)
     label = spec.label if spec else fact
     if fact.startswith(ANSWER_PREFIX):
-        label = _("Your answer to “%(key)s”") % {"key": fact.removeprefix(ANSWER_PREFIX)}
+        label = _("Your answer to “%(question)s”") % {"question": label}
     names = dict(spec.choices()) if spec and spec.choices else {}
 
     def show(item: Any) -> str:
@@ -248,3 +250,124 @@ def condition_describe(fact: str, operator: str, value: Any) -> str:
     else:
         shown = show(value)
     return f"{label} {OPERATOR_LABELS.get(operator, operator)} {shown}".strip()
+
+
+# The whole rule as one sentence -----------------------------------------------------------
+
+# How a condition reads inside "Visitors …": (fact, operator) → words with %(values)s, and
+# whether several values join with "or" or "and". Anything not listed reads
+# "where <condition>" ("where Visit number is at least 3").
+_OR, _AND = "or", "and"
+_PHRASES: dict[tuple[str, str], tuple[Any, str]] = {
+    ("country", Operator.EQ): (gettext_lazy("in %(values)s"), _OR),
+    ("country", Operator.IN): (gettext_lazy("in %(values)s"), _OR),
+    ("country", Operator.NOT_IN): (gettext_lazy("outside %(values)s"), _AND),
+    ("region", Operator.EQ): (gettext_lazy("in %(values)s"), _OR),
+    ("region", Operator.IN): (gettext_lazy("in %(values)s"), _OR),
+    ("region", Operator.NOT_IN): (gettext_lazy("outside %(values)s"), _AND),
+    ("region_sets", Operator.CONTAINS): (gettext_lazy("in %(values)s"), _AND),
+    ("region_sets", Operator.IN): (gettext_lazy("in %(values)s"), _OR),
+    ("region_sets", Operator.NOT_IN): (gettext_lazy("outside %(values)s"), _AND),
+    ("area", Operator.EQ): (gettext_lazy("in %(values)s"), _OR),
+    ("area", Operator.IN): (gettext_lazy("in %(values)s"), _OR),
+    ("area", Operator.NOT_IN): (gettext_lazy("not in %(values)s"), _OR),
+    ("device", Operator.EQ): (gettext_lazy("on %(values)s"), _OR),
+    ("device", Operator.IN): (gettext_lazy("on %(values)s"), _OR),
+    ("device", Operator.NOT_IN): (gettext_lazy("not on %(values)s"), _OR),
+    ("language", Operator.EQ): (gettext_lazy("reading %(values)s"), _OR),
+    ("language", Operator.IN): (gettext_lazy("reading %(values)s"), _OR),
+    ("language", Operator.NOT_IN): (gettext_lazy("not reading %(values)s"), _OR),
+    ("local_time", Operator.BETWEEN): (gettext_lazy("between %(low)s and %(high)s"), _AND),
+    ("weekday", Operator.EQ): (pgettext_lazy("weekday", "on %(values)s"), _OR),
+    ("weekday", Operator.IN): (pgettext_lazy("weekday", "on %(values)s"), _OR),
+    ("weekday", Operator.NOT_IN): (pgettext_lazy("weekday", "not on %(values)s"), _OR),
+    ("part_of_day", Operator.EQ): (gettext_lazy("in the %(values)s"), _OR),
+    ("part_of_day", Operator.IN): (gettext_lazy("in the %(values)s"), _OR),
+    ("season", Operator.EQ): (pgettext_lazy("season", "in %(values)s"), _OR),
+    ("season", Operator.IN): (pgettext_lazy("season", "in %(values)s"), _OR),
+    ("season", Operator.NOT_IN): (pgettext_lazy("season", "not in %(values)s"), _OR),
+    ("visits", Operator.GTE): (gettext_lazy("who have visited at least %(values)s times"), _OR),
+    ("utm_campaign", Operator.EQ): (gettext_lazy("from the campaign “%(values)s”"), _OR),
+    ("utm_campaign", Operator.IN): (gettext_lazy("from the campaign “%(values)s”"), _OR),
+}
+# Values that read better as words of their own in a sentence ("on a phone").
+_VALUE_WORDS: dict[tuple[str, Any], Any] = {
+    ("device", "mobile"): pgettext_lazy("on …", "a phone"),
+    ("device", "tablet"): pgettext_lazy("on …", "a tablet"),
+    ("device", "desktop"): pgettext_lazy("on …", "a computer"),
+    ("device", "bot"): pgettext_lazy("on …", "a search engine"),
+    ("area", "rural"): pgettext_lazy("in …", "a rural area"),
+    ("area", "urban"): pgettext_lazy("in …", "a town or city"),
+    ("signed_in", True): pgettext_lazy("visitors who are …", "signed in"),
+    ("signed_in", False): pgettext_lazy("visitors who are …", "not signed in"),
+}
+_ANSWER_PHRASES: dict[str, Any] = {
+    Operator.EQ: gettext_lazy("who answered “%(question)s” with %(values)s"),
+    Operator.IN: gettext_lazy("who answered “%(question)s” with %(values)s"),
+    Operator.CONTAINS: gettext_lazy("who answered “%(question)s” with %(values)s"),
+    Operator.NOT_IN: gettext_lazy("who did not answer “%(question)s” with %(values)s"),
+    Operator.IS_SET: gettext_lazy("who answered “%(question)s”"),
+}
+
+
+def _values_joined(words: list[str], joiner: str) -> str:
+    if len(words) < 2:
+        return "".join(words)
+    last = (
+        pgettext("a list's last item", " or ")
+        if joiner == _OR
+        else pgettext("a list's last item", " and ")
+    )
+    return pgettext("between list items", ", ").join(words[:-1]) + last + words[-1]
+
+
+def condition_phrase(fact: str, operator: str, value: Any) -> str:
+    """A condition as words that follow "Visitors": "in Hokkaido", "on a phone"."""
+    spec = fact_spec(fact)
+    names = spec.value_labels() if spec else {}
+    items = list(value) if isinstance(value, list | tuple) else [value]
+
+    def word(item: Any) -> str:
+        known = _VALUE_WORDS.get((fact, item))
+        if known is not None:
+            return str(known)
+        if spec is not None and spec.kind == TIME:
+            return str(item)[:5]
+        if spec is not None and spec.kind == CHOICE and spec.display is not None:
+            return spec.display(item)  # "Hokkaido" rather than the list's "Hokkaido (Japan)"
+        return str(names.get(item, item))
+
+    if spec is not None and spec.kind == BOOL and operator == Operator.EQ:
+        known = _VALUE_WORDS.get((fact, value))
+        if known is not None:
+            return str(known)
+    if fact.startswith(ANSWER_PREFIX) and operator in _ANSWER_PHRASES:
+        question = spec.label if spec else fact.removeprefix(ANSWER_PREFIX)
+        return str(_ANSWER_PHRASES[operator]) % {
+            "question": question,
+            "values": _values_joined([word(i) for i in items], _OR),
+        }
+    phrase = _PHRASES.get((fact, operator))
+    if phrase is None:
+        return _("where %(condition)s") % {"condition": condition_describe(fact, operator, value)}
+    template, joiner = phrase
+    if operator == Operator.BETWEEN:
+        return str(template) % {"low": word(items[0]), "high": word(items[1])}
+    return str(template) % {"values": _values_joined([word(i) for i in items], joiner)}
+
+
+def segment_describe(match: str, conditions: Iterable[tuple[str, str, Any]]) -> str:
+    """A whole rule as one sentence: "Visitors in Hokkaido, on a phone, between 05:00 and
+    07:00". `match` is "all", "any" or "none"; conditions are cleaned (fact, operator, value)."""
+    phrases = [condition_phrase(fact, operator, value) for fact, operator, value in conditions]
+    if not phrases:
+        return _("Everyone (no conditions yet)")
+    # Phrases may hold "or" themselves ("on a phone or a tablet"): alternatives are set apart.
+    alternatives = pgettext("between alternatives", ", or ").join(phrases)
+    if match == "any":
+        return _("Visitors %(conditions)s") % {"conditions": alternatives}
+    if match == "none":
+        return _("Everyone except visitors %(conditions)s") % {"conditions": alternatives}
+    return _("Visitors %(conditions)s") % {
+        "conditions": pgettext("between list items", ", ").join(phrases)
+    }

@@ -16,7 +16,14 @@ from django_ratelimit.core import get_usage
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
 from .facts import fact_display, fact_label, fact_spec
-from .forms import ConditionForm, ConsentForm, EraseForm, PreviewForm, RegionForm
+from .forms import (
+    ConditionForm,
+    ConsentForm,
+    EraseForm,
+    PreviewForm,
+    RegionForm,
+    rule_sentence,
+)
 from .history import history_forget
 from .identity import visitor_id_forget
 from .middleware import StorefrontRequest
@@ -25,7 +32,9 @@ from .preview import (
     PREVIEW_LINK_HOURS,
     SESSION_KEY,
     preview_from_token,
+    preview_matches,
     preview_overrides,
+    preview_segment_of,
     preview_start,
     preview_stop,
     preview_token,
@@ -177,11 +186,37 @@ def preview(request: StorefrontRequest) -> HttpResponse:
             return redirect(_back(request))
         form = PreviewForm(request.POST)
         if form.is_valid():
-            preview_start(request, form.facts())
+            facts, segment = form.facts(), None
+            current = preview_segment_of(request)
+            if current and form.cleaned_data.get("segment") == current.get("id"):
+                # Adjusting a segment's example: keep the facts the form does not show, and the
+                # segment's name while the visitor is still in it.
+                kept = request.session.get(SESSION_KEY) or {}
+                facts = {
+                    **{k: v for k, v in kept.items() if k not in form.covered()},
+                    **facts,
+                }
+                if preview_matches(request, facts, current["id"]):
+                    segment = current
+                else:
+                    messages.warning(
+                        request,
+                        _("A visitor with these facts is not in “%(name)s”.")
+                        % {"name": current.get("name")},
+                    )
+            preview_start(request, facts, segment=segment)
             return redirect(_back(request))
     else:
-        form = PreviewForm()
-    return render(request, "personalization/preview.html", {"form": form, "next": _back(request)})
+        current = preview_segment_of(request)
+        form = PreviewForm(
+            initial={"segment": current.get("id")} if current else None,
+            facts=preview_overrides(request),
+        )
+    return render(
+        request,
+        "personalization/preview.html",
+        {"form": form, "next": _back(request), "segment": preview_segment_of(request)},
+    )
 
 
 @vary_on_headers("HX-Request")
@@ -208,11 +243,24 @@ def condition_widget(request: StorefrontRequest) -> HttpResponse:
     return render(request, "admin/personalization/_condition_value.html", {"form": form})
 
 
+@require_POST
+def segment_sentence(request: StorefrontRequest) -> HttpResponse:
+    """The segment form's rule as posted, in one sentence, for the rule builder (htmx): nothing
+    is saved. Reached through the segment admin, which checks who may ask."""
+    return render(
+        request,
+        "admin/personalization/_rule_sentence.html",
+        {"rule_sentence": rule_sentence(request.POST)},
+    )
+
+
 @staff_member_required
 def preview_segment(request: StorefrontRequest, pk: int) -> HttpResponse:
     """Preview the site as a visitor who matches a segment."""
     segment = get_object_or_404(Segment.objects.prefetch_related("conditions"), pk=pk)
-    preview_start(request, segment_example_facts(segment))
+    preview_start(
+        request, segment_example_facts(segment), segment={"id": segment.pk, "name": segment.name}
+    )
     messages.info(request, _("Previewing as a visitor in “%(name)s”.") % {"name": segment.name})
     return redirect(_back(request))
 
@@ -225,7 +273,10 @@ def preview_link(request: StorefrontRequest) -> HttpResponse:
         messages.error(request, _("Start a preview first."))
         return redirect("personalization:preview")
     url = request.build_absolute_uri(
-        reverse("personalization:preview_open", args=[preview_token(facts)])
+        reverse(
+            "personalization:preview_open",
+            args=[preview_token(facts, preview_segment_of(request))],
+        )
     )
     return render(
         request, "personalization/preview_link.html", {"url": url, "hours": PREVIEW_LINK_HOURS}
@@ -234,11 +285,12 @@ def preview_link(request: StorefrontRequest) -> HttpResponse:
 
 def preview_open(request: StorefrontRequest, token: str) -> HttpResponse:
     """Open a shared preview link: anyone holding it sees the site as that visitor for a while."""
-    facts = preview_from_token(token)
-    if facts is None:
+    opened = preview_from_token(token)
+    if opened is None:
         messages.error(request, _("This preview link has expired or is not valid."))
         return redirect("/")
-    preview_start(request, facts, shared=True)
+    facts, segment = opened
+    preview_start(request, facts, shared=True, segment=segment)
     return redirect("/")
 
 

@@ -27,7 +27,7 @@ SEGMENT_ADD = reverse("admin:personalization_segment_add")
 VARIANT_ADD = reverse("admin:personalization_variant_add")
 VARIANTS = reverse("admin:personalization_variant_changelist")
 WIDGET = reverse("personalization:condition_widget")
-PREVIEW_BAR = "you are viewing the site as a visitor in"
+PREVIEW_BAR = "Previewing as:"
 HERO_DEFAULT = "Everything your pet needs, delivered across Japan"
 
 
@@ -87,14 +87,18 @@ def hero_variant(headline: str, **fields) -> Variant:
 
 
 class Controls(HTMLParser):
-    """The form controls of an HTML fragment: selects (attributes and options) and inputs."""
+    """The form controls of an HTML fragment: selects (attributes and options), inputs, and
+    checkboxes by name (value → the text of their label)."""
 
     def __init__(self, markup: str) -> None:
         super().__init__()
         self.selects: dict[str, dict] = {}
         self.inputs: list[dict] = []
+        self.checkboxes: dict[str, dict[str, str]] = {}
         self._select: dict | None = None
         self._option: str | None = None
+        self._label: list[str] | None = None
+        self._checkbox: dict | None = None
         self.feed(markup)
 
     def handle_starttag(self, tag, attrs):
@@ -105,18 +109,31 @@ class Controls(HTMLParser):
         elif tag == "option" and self._select is not None:
             self._option = attributes["value"]
             self._select["options"][self._option] = ""
+        elif tag == "label":
+            self._label = []
         elif tag == "input":
             self.inputs.append(attributes)
+            if attributes.get("type") == "checkbox" and self._label is not None:
+                self._checkbox = attributes
 
     def handle_endtag(self, tag):
         if tag == "select":
             self._select = None
         elif tag == "option":
             self._option = None
+        elif tag == "label" and self._label is not None:
+            if self._checkbox is not None:
+                box = self._checkbox
+                self.checkboxes.setdefault(box["name"], {})[box["value"]] = "".join(
+                    self._label
+                ).strip()
+            self._label = self._checkbox = None
 
     def handle_data(self, data):
         if self._select is not None and self._option is not None:
             self._select["options"][self._option] += data.strip()
+        if self._label is not None:
+            self._label.append(data)
 
 
 # Building a segment
@@ -130,7 +147,8 @@ def test_an_editor_can_open_the_segment_form(editor_client):
     controls = Controls(response.content.decode())
     fact = controls.selects["conditions-0-fact"]
     assert fact["attrs"]["hx-get"] == WIDGET
-    assert fact["options"]["answer.pet"] == "Answer: pet"
+    # Named by the question's prompt, not its key.
+    assert fact["options"]["answer.pet"] == "Dog or cat?"
 
 
 def test_an_editor_builds_a_segment_with_two_conditions(editor_client, editor):
@@ -279,10 +297,11 @@ def test_choosing_country_swaps_in_a_list_of_countries(editor_client):
     response = editor_client.get(WIDGET, {"conditions-0-fact": "country"})
     assert response.status_code == 200
     controls = Controls(response.content.decode())
-    value = controls.selects["conditions-0-value"]
-    assert "multiple" in value["attrs"]
-    assert value["options"]["JP"] == "Japan"
-    assert value["options"]["GB"] == "United Kingdom"
+    # Checkboxes, not a ctrl-click <select multiple>.
+    assert "conditions-0-value" not in controls.selects
+    value = controls.checkboxes["conditions-0-value"]
+    assert value["JP"] == "Japan"
+    assert value["GB"] == "United Kingdom"
 
 
 def test_choosing_a_fact_swaps_its_operators_out_of_band(editor_client):
@@ -301,7 +320,7 @@ def test_choosing_a_fact_swaps_its_operators_out_of_band(editor_client):
 def test_the_widget_keeps_the_row_prefix_of_an_added_row(editor_client):
     response = editor_client.get(WIDGET, {"conditions-3-fact": "device"})
     controls = Controls(response.content.decode())
-    assert controls.selects["conditions-3-value"]["options"]["mobile"] == "phone"
+    assert controls.checkboxes["conditions-3-value"]["mobile"] == "phone"
     assert controls.selects["conditions-3-operator"]["attrs"]["hx-swap-oob"] == "true"
 
 
@@ -372,7 +391,7 @@ def test_previewing_a_segment_shows_its_variant(editor_client, rainy_britain):
     assert response["Location"] == "/"
     text = page_text(editor_client.get("/"))
     assert "Previewing as a visitor in “Phones in Britain”." in text
-    assert f"{PREVIEW_BAR} United Kingdom on a phone." in text
+    assert f"{PREVIEW_BAR} Phones in Britain — United Kingdom · urban · phone" in text
     assert "Rainy day cats" in text
     assert HERO_DEFAULT not in text
 
@@ -405,7 +424,7 @@ def test_a_shared_preview_link_shows_the_same_preview_to_a_colleague(editor_clie
     assert response.redirect_chain[-1] == ("/", 302)
     text = page_text(response)
     assert "Rainy day cats" in text
-    assert f"{PREVIEW_BAR} United Kingdom on a phone." in text
+    assert f"{PREVIEW_BAR} Phones in Britain — United Kingdom · urban · phone" in text
     assert "Share a link" not in text  # staff-only controls stay with staff
     assert "Rainy day cats" in page_text(colleague.get("/"))
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from personalization.facts import (
     BOOL,
@@ -126,7 +127,22 @@ def test_an_answer_fact_takes_its_type_and_choices_from_its_question(pet_questio
     spec = fact_spec("answer.pet")
     assert spec.kind == "choice"
     assert spec.value_labels() == {"dog": "Dog", "cat": "Cat"}
-    assert fact_label("answer.pet") == "Answer: pet"
+    assert fact_label("answer.pet") == "Dog or cat?"  # the question's prompt names it
+
+
+def test_an_answer_is_named_by_its_prompt_in_the_readers_language(pet_question):
+    pet_question.prompt_ja = "犬派？猫派？"
+    pet_question.save()
+    from personalization.profiling import questions_changed
+
+    questions_changed()
+    with translation.override("ja"):
+        assert fact_label("answer.pet") == "犬派？猫派？"
+    assert fact_label("answer.pet") == "Dog or cat?"
+
+
+def test_an_answer_without_a_question_is_named_by_its_key_in_words():
+    assert fact_label("answer.pet_age") == "Pet age"
 
 
 def test_a_removed_question_is_no_longer_offered_but_its_answer_still_matches(pet_question):

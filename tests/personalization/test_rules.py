@@ -331,7 +331,7 @@ def test_an_operator_that_does_not_fit_the_fact_is_refused(fact, operator, messa
         ("local_time", "between", "22:00", "The value for Local time is missing or not valid."),
         ("local_date", "eq", "yesterday", "The value for Date is missing or not valid."),
         ("signed_in", "eq", "maybe", "The value for Signed in is missing or not valid."),
-        ("answer.pet", "eq", " ", "The value for Answer: pet is missing or not valid."),
+        ("answer.pet", "eq", " ", "The value for Pet is missing or not valid."),
     ],
 )
 def test_a_bad_value_is_refused_with_a_message_naming_the_problem(fact, operator, value, message):
@@ -363,7 +363,7 @@ def test_a_value_that_is_not_a_choice_of_a_list_fact_is_refused():
         ("visits", "between", [2, 4], "Visit number is between 2 and 4"),
         ("browser", "starts_with", "Mobile", "Browser starts with Mobile"),
         ("consent", "contains", "analytics", "Consent contains analytics"),
-        ("answer.pet", "eq", "cat", "Your answer to “pet” is cat"),
+        ("answer.pet", "eq", "cat", "Your answer to “Pet” is cat"),
         ("local_date", "between", ["2025-12-24", "2025-12-26"],
          "Date is between 2025-12-24 and 2025-12-26"),
     ],

@@ -26,7 +26,7 @@ IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2_1 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1 Ddg/17.2"
 )
-PREVIEW_BAR = "you are viewing the site as a visitor in"
+PREVIEW_BAR = "Previewing as:"
 
 
 def why_json(client, **headers) -> dict:
@@ -220,7 +220,7 @@ def test_staff_can_preview_the_site_as_another_visitor(preview_staff_client):
     response = start_preview(preview_staff_client, place="JP-01", device="mobile")
     assert response["Location"] == "/"
     text = page_text(preview_staff_client.get("/"))
-    assert f"{PREVIEW_BAR} Hokkaido, Japan on a phone." in text
+    assert f"{PREVIEW_BAR} a visitor — Hokkaido, Japan · urban · phone" in text
     assert "Delivering to: Hokkaido, Japan" in text
 
 
