@@ -26,7 +26,7 @@ demo: migrate messages
 	$(BIN)/python manage.py load_demo
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	HOLDOUT_PERCENT=$${HOLDOUT_PERCENT:-5} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; a new machine gets it from apt.
 chromium:
