@@ -11,11 +11,10 @@ from django.http import HttpResponse
 
 from personalization.conf import app_settings
 from personalization.consent import consent_store
-from personalization.identity import SALT as VISITOR_ID_SALT
-
 from personalization.experiments.buffer import KEY, RedisListBuffer, event_buffer_reset
 from personalization.experiments.models import Enrollment
 from personalization.experiments.services import events_drain
+from personalization.identity import SALT as VISITOR_ID_SALT
 from tests.personalization.experiments.conftest import (
     HERO_B,
     slot_experiment,
