@@ -51,6 +51,7 @@ bench: install messages
 	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/profiling.py
 	$(BIN)/python bench/vouchers.py
+	$(BIN)/python bench/experiments.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO
