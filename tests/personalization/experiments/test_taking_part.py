@@ -130,3 +130,18 @@ def test_an_experiment_in_a_segment_enrols_only_visitors_in_it(as_visitor):
     page = client.get("/", headers={"User-Agent": IPHONE}).content.decode()
     assert HERO_B in page
     assert [(e["k"], e["d"]) for e in map(json.loads, buffered())] == [("exposure", "mobile")]
+
+
+def test_no_visitor_id_is_issued_when_no_experiment_runs_and_there_is_no_holdout(
+    consenting_client,
+):
+    response = consenting_client.get("/")
+    assert app_settings.VISITOR_ID_COOKIE not in response.cookies
+
+
+def test_a_visitor_id_is_issued_to_a_consenting_visitor_once_an_experiment_runs(
+    consenting_client,
+):
+    slot_experiment()
+    response = consenting_client.get("/")
+    assert app_settings.VISITOR_ID_COOKIE in response.cookies
