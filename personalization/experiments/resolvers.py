@@ -16,7 +16,8 @@ from .assignment import (
     is_enrolled,
     visitor_hash,
 )
-from .sticky import SESSION_KEY, sticky_keep, sticky_read
+from .models import ExperimentKind
+from .sticky import SESSION_KEY, offers_assigned, sticky_keep, sticky_read
 
 
 def assignment_visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
@@ -79,6 +80,10 @@ class ExperimentResolver:
                             continue
                     arm_key = arm_pick(entry, vid).key
                     kept[entry.key] = arm_key
+                    if entry.kind == ExperimentKind.OFFER:
+                        # An offer test shows itself wherever prices are: being assigned is
+                        # the exposure (recorded once the visitor exists, see sticky.py).
+                        offers_assigned(builder.request).append(entry.key)
             builder.add(entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT)
         if vid and kept != given:
             sticky_keep(builder.request, kept)

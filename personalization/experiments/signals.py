@@ -30,7 +30,7 @@ def adopt_visitor(sender, request, user, **kwargs) -> None:
 
 @receiver(data_erased, dispatch_uid="experiments_forget_on_erase")
 def forget_visitor(sender, request, **kwargs) -> None:
-    """"Erase my data": the account no longer knows the browser's visitor id or its arms (the
+    """ "Erase my data": the account no longer knows the browser's visitor id or its arms (the
     cookies go with the erase page's response; events keep only a keyed hash, no account)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

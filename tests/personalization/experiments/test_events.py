@@ -207,3 +207,16 @@ def test_erasing_my_data_forgets_the_accounts_visitor_id_and_the_arms_cookie(arm
     from personalization.conf import app_settings
 
     assert response.cookies[app_settings.EXPERIMENT_COOKIE]["max-age"] == 0
+
+
+def test_joining_an_offer_test_is_its_exposure_once(as_visitor):
+    from .conftest import offer_experiment
+
+    offer_experiment("winter-offer")
+    client = as_visitor(visitor_with_arm("winter-offer", "treatment"))
+    client.get("/")
+    client.get("/")  # the arm is in the cookie now: no second exposure
+    drain()
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.arm.key, enrollment.exposures) == ("treatment", 1)
+    assert enrollment.first_exposure_at is not None
