@@ -5,12 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 
-.PHONY: run test install migrate messages demo lint format bench load worker clean chromium
+.PHONY: run test install migrate messages demo lint format bench load worker clean chromium audit
 
-$(STAMP): pyproject.toml
+# Exactly the versions in uv.lock, on every machine. uv itself comes from PyPI at the version
+# the lock pins (read from uv.lock), into .venv; it uses the system's Python, never downloads one.
+# --locked stops with "run uv lock" when pyproject.toml changed without the lock.
+UV_VERSION := $(shell sed -n '/^name = "uv"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' uv.lock)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+$(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	test "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" = "$(UV_VERSION)" \
+		|| $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --locked --extra dev --python $(BIN)/python --quiet
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,6 +47,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -63,3 +72,9 @@ clean:
 load: install messages
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/load.py
+
+# Lighthouse (mobile) and axe-core on home, a category, a product and a basket of the demo shop,
+# in Debian's Chromium: see bench/audit.py. Needs Node.js and npm (packages from the registry).
+audit: demo chromium
+	cd bench/audit && npm ci --no-audit --no-fund --silent
+	$(BIN)/python bench/audit.py

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 
@@ -23,4 +24,4 @@ def account_erase(*, user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    user.emailaddress_set.all().delete()
+    EmailAddress.objects.filter(user=user).delete()

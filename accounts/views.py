@@ -6,21 +6,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from personalization.profiling import answers_shown
+
 from .forms import ProfileForm
+from .models import User
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    orders = request.user.orders.all()[:5]
-    vouchers = request.user.vouchers.usable(at=timezone.now())
-    answers = request.user.profile_answers.all()
+    orders = user.orders.all()[:5]
+    vouchers = user.vouchers.usable(at=timezone.now())
+    answers = answers_shown(request, get_language())
     return render(
         request,
         "accounts/profile.html",

@@ -1,5 +1,8 @@
-"""Benchmark: pricing a 20-line basket with 10, 100 and 1000 active offers, and the SQL
-queries of the basket page, which must not grow with the number of offers.
+"""Benchmark: pricing a 20-line basket and a 24-card listing with 10, 100 and 1000 active
+offers, and the SQL queries of the basket page, which must not grow with the number of offers.
+
+Each round is a new visitor, so it includes fetching what pricing reads (the visitor's offers
+from the snapshot, `pricing_context`) as well as computing (`basket_price`, `list_prices`).
 
 Run with `make bench`.
 """
@@ -22,7 +25,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from personalization.visitor import resolve_visitor  # noqa: E402
 from shop.catalog.models import Category, Product  # noqa: E402
-from shop.offers.applicator import basket_price, offers_changed  # noqa: E402
+from shop.offers.applicator import (  # noqa: E402
+    basket_price,
+    list_prices,
+    offers_changed,
+    pricing_context,
+)
 from shop.offers.models import Offer  # noqa: E402
 
 ROUNDS = 500
@@ -51,6 +59,7 @@ def main() -> None:
     Offer.objects.all().delete()
     categories = list(Category.objects.exclude(parent=None))
     lines = [(product, 1) for product in Product.objects.select_related("category")[:20]]
+    cards = list(Product.objects.select_related("category")[:24])
     visitor = resolve_visitor(overrides={"country": "JP", "region": "JP-13"})
 
     client = Client(HTTP_HOST="localhost")
@@ -58,22 +67,39 @@ def main() -> None:
     for product, _quantity in lines[1:]:
         client.post("/basket/add/", {"product": product.pk, "quantity": 1})
 
-    print(f"{'offers':>7}  {'median ms':>9} {'p95 ms':>7}  {'basket page queries':>19}")
+    print(
+        f"{'offers':>7}  {'basket median ms':>16} {'p95 ms':>7}"
+        f"  {'24 cards median ms':>18} {'p95 ms':>7}  {'basket page queries':>19}"
+    )
     for total in (10, 100, 1000):
         grow(total, categories)
-        basket_price(lines=lines, visitor=visitor)  # warm the snapshot
-        timings = []
+        basket_price(lines=lines, context=pricing_context(visitor))  # warm the snapshot
+        basket, listing = [], []
         for _ in range(ROUNDS):
             fresh = resolve_visitor(overrides={"country": "JP", "region": "JP-13"})
             start = time.perf_counter()
-            basket_price(lines=lines, visitor=fresh)
-            timings.append(time.perf_counter() - start)
+            basket_price(lines=lines, context=pricing_context(fresh))
+            basket.append(time.perf_counter() - start)
+            fresh = resolve_visitor(overrides={"country": "JP", "region": "JP-13"})
+            start = time.perf_counter()
+            list_prices(cards, pricing_context(fresh))
+            listing.append(time.perf_counter() - start)
         client.get("/basket/")
         with CaptureQueriesContext(connection) as queries:
             client.get("/basket/")
-        median = statistics.median(timings) * 1000
-        p95 = statistics.quantiles(timings, n=20)[18] * 1000
-        print(f"{total:>7}  {median:>9.3f} {p95:>7.3f}  {len(queries):>19}")
+        print(
+            f"{total:>7}  {_ms(statistics.median(basket)):>16} {_ms(_p95(basket)):>7}"
+            f"  {_ms(statistics.median(listing)):>18} {_ms(_p95(listing)):>7}"
+            f"  {len(queries):>19}"
+        )
+
+
+def _p95(timings: list[float]) -> float:
+    return statistics.quantiles(timings, n=20)[18]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.3f}"
 
 
 if __name__ == "__main__":

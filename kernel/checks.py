@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import FieldDoesNotExist
 
 
 @register()
-def snapshot_version_model_check(app_configs, **kwargs) -> list[Error]:
+def snapshot_version_model_check(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[Error]:
     """KERNEL_SNAPSHOT_VERSION_MODEL names an installed model with `name` and `version`."""
     label = getattr(settings, "KERNEL_SNAPSHOT_VERSION_MODEL", "")
     hint = (

@@ -24,22 +24,27 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 if TYPE_CHECKING:
+    from django.core.files import File
     from django.db.models.fields.files import FieldFile
 
 
 class Picture(Protocol):
     """Anything with an uploaded image and its renditions: a product image, a variant."""
 
-    pk: Any
-    image: FieldFile
-    renditions: dict[str, dict[str, str]]
+    # Read-only members, so that a model's ImageFieldFile is a FieldFile here.
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def image(self) -> FieldFile: ...
+    @property
+    def renditions(self) -> dict[str, dict[str, str]]: ...
 
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 FORMATS = {"webp": ("WEBP", "image/webp"), "jpeg": ("JPEG", "image/jpeg")}
 
 
-def validate_image_upload(file) -> None:
+def validate_image_upload(file: File[bytes]) -> None:
     """Refuse anything that is not a reasonably sized JPEG, PNG, WebP or GIF image."""
     max_bytes = settings.SHOP_IMAGE_MAX_BYTES
     if file.size is not None and file.size > max_bytes:
@@ -96,10 +101,12 @@ def image_sources(image: Picture) -> list[Source]:
 def renditions_make(image: Picture, *, folder: str) -> dict[str, dict[str, str]]:
     """Write every rendition of an image under renditions/<folder>/ and return the map to
     store on it."""
+    if not image.image.name:
+        raise ValueError(f"{image!r} has no file to make renditions of.")
     stem = PurePosixPath(image.image.name).stem
     result: dict[str, dict[str, str]] = {key: {} for key in FORMATS}
-    with image.image.open("rb") as source, Image.open(source) as original:
-        original = ImageOps.exif_transpose(original)
+    with image.image.open("rb") as source, Image.open(source) as opened:
+        original = ImageOps.exif_transpose(opened)
         for width in settings.SHOP_IMAGE_RENDITION_WIDTHS:
             if width > original.width and result["jpeg"]:
                 break  # never upscale; the largest rendition is the original's width

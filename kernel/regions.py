@@ -7,18 +7,23 @@ plain Python: it is read on every page that shows a picker, so it must cost no q
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Country:
     code: str
-    name: str
-    regions: dict[str, str]
+    name: StrOrPromise
+    regions: Mapping[str, StrOrPromise]
     postal_pattern: str
     postal_example: str
 
@@ -95,7 +100,7 @@ COUNTRIES: dict[str, Country] = {
 }
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, StrOrPromise]]:
     return [(code, country.name) for code, country in COUNTRIES.items()]
 
 
@@ -105,7 +110,7 @@ def countries_ours_first() -> list[tuple[str, str]]:
     return ours + sorted((c, n) for c, n in iso_countries().items() if c not in COUNTRIES)
 
 
-def country_choices_grouped() -> list:
+def country_choices_grouped() -> list[tuple[StrOrPromise, list[tuple[str, StrOrPromise]]]]:
     """Every country for a <select>, ours in their own <optgroup> at the top."""
     return [
         (_("Countries we deliver to"), [(code, COUNTRIES[code].name) for code in COUNTRIES]),
@@ -113,7 +118,7 @@ def country_choices_grouped() -> list:
     ]
 
 
-def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+def region_choices() -> list[tuple[StrOrPromise, list[tuple[str, StrOrPromise]]]]:
     """Regions grouped by country, for a <select> with <optgroup>s."""
     return [(country.name, list(country.regions.items())) for country in COUNTRIES.values()]
 

@@ -16,6 +16,13 @@ never reached the cache at all.
 The version rows live in the model named by `KERNEL_SNAPSHOT_VERSION_MODEL` ("app_label.Model",
 with a `name` primary key and a `version` field), looked up when used: the kernel owns no table
 and imports none of our apps.
+
+A snapshot is declared once, with its name, its loader and the models its data is built from
+(`Snapshot("offers", load=..., depends_on=("offers.Offer", "personalization.RegionSet"))`), and
+registered from its app's `AppConfig.ready()` (`snapshot_register`). The kernel then bumps it on
+every save, delete and many-to-many change of those models, inside the change's transaction
+(published to the shared cache once committed, nothing if rolled back): no app wires its own
+invalidation, and a snapshot built from another app's rows is refreshed when they change.
 """
 
 from __future__ import annotations
@@ -23,14 +30,17 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
 
 # Seconds a process trusts the shared cache's versions before checking the database's: the
 # longest a change whose bump never reached the cache stays unseen.
@@ -56,7 +66,7 @@ def _uncommitted() -> set[str]:
     they are never seen again)."""
     if not hasattr(_thread, "versions"):
         _thread.versions = set()
-    return _thread.versions
+    return cast(set[str], _thread.versions)
 
 
 def _version_model() -> type[models.Model]:
@@ -80,10 +90,11 @@ def _key(name: str) -> str:
 
 def _version_stored(name: str) -> str:
     """The version in the database, created on first use."""
-    row, _created = _version_model().objects.get_or_create(
+    row, _created = _version_model()._default_manager.get_or_create(
         name=name, defaults={"version": uuid.uuid4().hex}
     )
-    return row.version
+    # The model is named by a setting (checked at start-up to have a `version` field).
+    return cast(str, row.version)  # type: ignore[attr-defined]
 
 
 def snapshot(name: str, load: Callable[[], Any]) -> Any:
@@ -121,7 +132,7 @@ def snapshot_bump(name: str) -> str:
     from the database, where they see the old one with the old rows) and the new version is
     put there once the transaction is committed."""
     version = uuid.uuid4().hex
-    _version_model().objects.update_or_create(name=name, defaults={"version": version})
+    _version_model()._default_manager.update_or_create(name=name, defaults={"version": version})
     cache.delete(_key(name))
     uncommitted = _uncommitted()
     uncommitted.add(version)
@@ -146,3 +157,68 @@ def snapshot_forget_all() -> None:
     """Drop every snapshot this process holds, as a newly started worker has none."""
     with _lock:
         _local.clear()
+
+
+class Snapshot(Generic[T]):
+    """One kind of per-process data: its name (its version's key), how it is loaded, and the
+    models ("app_label.ModelName", many-to-many tables too: "offers.Offer_categories") whose
+    changes make it out of date."""
+
+    def __init__(self, name: str, *, load: Callable[[], T], depends_on: Iterable[str] = ()) -> None:
+        self.name = name
+        self.load = load
+        self.depends_on = tuple(depends_on)
+
+    def __repr__(self) -> str:
+        return f"<Snapshot {self.name}>"
+
+    def get(self) -> T:
+        """The data, reloaded only when its version changed."""
+        return cast(T, snapshot(self.name, self.load))
+
+    def bump(self) -> str:
+        """Mark the data as changed for every process (see snapshot_bump)."""
+        return snapshot_bump(self.name)
+
+    def recheck(self) -> None:
+        snapshot_recheck(self.name)
+
+    def changed(self, sender: type[models.Model], **kwargs: Any) -> None:
+        """A row it depends on changed: bump, in the change's transaction. Many-to-many changes
+        are counted once they are made (post_add, post_remove, post_clear)."""
+        action = kwargs.get("action")
+        if action is None or action.startswith("post_"):
+            self.bump()
+
+
+_declared: dict[str, Snapshot[Any]] = {}
+
+
+def snapshot_register(declared: Snapshot[T]) -> Snapshot[T]:
+    """Register a declared snapshot from its app's ready(): every save, delete or many-to-many
+    change of the models it depends on bumps it."""
+    existing = _declared.get(declared.name)
+    if existing is not None and existing is not declared:
+        raise ImproperlyConfigured(f"The snapshot {declared.name!r} is declared twice.")
+    for label in declared.depends_on:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError) as error:
+            raise ImproperlyConfigured(
+                f"The snapshot {declared.name!r} depends on {label!r}, which is not an "
+                'installed model: name it "app_label.ModelName".'
+            ) from error
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(
+                declared.changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"snapshot:{declared.name}:{label}",
+            )
+    _declared[declared.name] = declared
+    return declared
+
+
+def snapshots_declared() -> tuple[Snapshot[Any], ...]:
+    """Every registered snapshot."""
+    return tuple(_declared.values())

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,13 +10,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
+from kernel.languages import language_codes, localized_name
 from kernel.regions import country_choices_grouped, region_choices
 from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 
 from .forms import ConditionForm
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .services import variant_renditions_queue
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RegionSetForm(forms.ModelForm):
@@ -40,8 +47,11 @@ class RegionSetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *country_choices_grouped()]
-        self.fields["regions"].choices = region_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", "—"),
+            *country_choices_grouped(),
+        ]
+        cast(forms.ChoiceField, self.fields["regions"]).choices = region_choices()
         if self.instance.pk:
             self.initial["postal_prefixes"] = ", ".join(self.instance.postal_prefixes)
 
@@ -175,7 +185,7 @@ class SegmentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("used by"))
-    def used_by(self, segment: Segment) -> str:
+    def used_by(self, segment: Segment) -> StrOrPromise:
         if segment.pk is None:
             return "—"
         users = segment_users(segment)
@@ -258,11 +268,11 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
+class VariantAdmin(LocalTimesAdminMixin, TranslationAdmin):
     list_display = ("name", "slot", "priority", "segment", "language", "state", "preview_link")
     list_filter = (ScheduleStateFilter, "slot", "language", "segment")
     list_select_related = ("slot", "segment")
-    search_fields = ("name", "headline", "body")
+    search_fields = ("name", *get_translation_fields("headline"), *get_translation_fields("body"))
     ordering = ("slot", "-is_default", "priority", "id")
     fieldsets = (
         (None, {"fields": ("slot", "name", "is_default", "is_active")}),
@@ -290,7 +300,8 @@ class VariantAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
 
 
 class QuestionForm(forms.ModelForm):
-    """Choices typed one per line: value | English | 日本語 (the Japanese is optional)."""
+    """Choices typed one per line: the value, then its label in each of `settings.LANGUAGES`
+    (value | English | 日本語); only the first label is required."""
 
     choices_text = forms.CharField(
         label=_("Choices"),
@@ -301,18 +312,23 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ("key", "prompt", "prompt_ja", "kind", "position", "segment", "prerequisite",
+        # "prompt" becomes one field per language in the admin (prompt_en, prompt_ja).
+        fields = ("key", "prompt", "kind", "choices_text", "position", "segment", "prerequisite",
                   "prerequisite_value", "is_active")  # fmt: skip
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        codes = language_codes()
         self.initial["choices_text"] = "\n".join(
-            " | ".join(filter(None, (c["value"], c["label"], c.get("label_ja", ""))))
+            " | ".join(
+                [c["value"], *(c.get(localized_name("label", code)) or "" for code in codes)]
+            ).rstrip(" |")
             for c in self.instance.choices
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         choices = []
         for number, line in enumerate(data.get("choices_text", "").splitlines(), start=1):
             if not line.strip():
@@ -325,8 +341,11 @@ class QuestionForm(forms.ModelForm):
                     % {"n": number},
                 )
                 continue
-            choices.append({"value": parts[0], "label": parts[1],
-                            "label_ja": parts[2] if len(parts) > 2 else ""})  # fmt: skip
+            labels = dict(zip(language_codes(), parts[1:], strict=False))
+            choices.append(
+                {"value": parts[0]}
+                | {localized_name("label", code): text for code, text in labels.items()}
+            )
         if data.get("kind") in ("single", "multiple") and not choices:
             self.add_error("choices_text", _("A choice question needs its choices."))
         self.instance.choices = choices
@@ -334,9 +353,9 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(TranslationAdmin):
     form = QuestionForm
     list_display = ("prompt", "key", "kind", "position", "segment", "is_active")
     list_editable = ("position", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("prompt", "prompt_ja", "key")
+    search_fields = (*get_translation_fields("prompt"), "key")

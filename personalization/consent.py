@@ -29,17 +29,19 @@ class ConsentState:
 
 def consent_for_request(request: HttpRequest) -> ConsentState:
     """The request's consent, read once per request (a tampered cookie counts as no choice)."""
-    cached = getattr(request, "_consent_state", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_consent_state")
     if cached is not None:
         return cached
     gpc = request.headers.get("Sec-GPC", "").strip() == "1"
     raw = request.get_signed_cookie(app_settings.CONSENT_COOKIE, default=None, salt=SALT)
-    chosen = raw is not None and set(raw.split(",")) <= set(PURPOSES)
-    granted = {"essential"} | (set(raw.split(",")) if chosen else set())
+    named = set(raw.split(",")) if raw is not None else set()
+    chosen = raw is not None and named <= set(PURPOSES)
+    granted = {"essential"} | (named if chosen else set())
     if gpc:
         granted.discard("analytics")
     state = ConsentState(tuple(p for p in PURPOSES if p in granted), chosen, gpc)
-    request._consent_state = state
+    vars(request)["_consent_state"] = state
     return state
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse_lazy
@@ -47,10 +48,11 @@ class RegionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = place_choices()
+        cast(forms.ChoiceField, self.fields["place"]).choices = place_choices()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         place = data.get("place", "")
         postal_code = data.get("postal_code", "").strip()
         if postal_code:
@@ -146,7 +148,7 @@ class PreviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].choices = place_choices()
+        cast(forms.ChoiceField, self.fields["place"]).choices = place_choices()
         self.field_facts: dict[str, str] = {}
         specs = [s for s in facts_registered() if s.preview and s.name not in PLACE_FACTS]
         names = {spec.name for spec in specs} | {"place"}
@@ -262,7 +264,7 @@ class ConditionForm(forms.ModelForm):
             return RangeWidget(forms.DateInput, {"type": "date"})
         return forms.TextInput({"placeholder": _("several: separate with commas")})
 
-    def _raw_values(self) -> list:
+    def _raw_values(self) -> list[Any]:
         widget = self.fields["value"].widget
         raw = widget.value_from_datadict(self.data, self.files, self.add_prefix("value"))
         values = raw if isinstance(raw, list) else [raw]
@@ -271,12 +273,14 @@ class ConditionForm(forms.ModelForm):
             values = [part.strip() for part in values[0].split(",") if part.strip()]
         return values
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         fact, operator = data.get("fact"), data.get("operator")
         if not fact or not operator:
             return data
         values = self._raw_values()
+        raw: list[Any] | str
         if operator == Operator.BETWEEN or operator in (Operator.IN, Operator.NOT_IN):
             raw = values
         else:

@@ -52,7 +52,8 @@ def history_stored(request: HttpRequest) -> History | None:
 
 def history_current(request: HttpRequest, now: datetime.datetime) -> History:
     """The history including this request: a new visit after the idle time, else the same one."""
-    cached = getattr(request, "_history", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_history")
     if cached is not None:
         return cached
     stamp = now.timestamp()
@@ -66,7 +67,7 @@ def history_current(request: HttpRequest, now: datetime.datetime) -> History:
         )
     else:
         current = replace(stored, last=stamp)
-    request._history = current
+    vars(request)["_history"] = current
     return current
 
 

@@ -21,25 +21,26 @@ _FORMAT = re.compile(r"[A-Za-z0-9_-]{22}")
 def visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
     """This browser's visitor id; one is issued now (and set on the response) if it has none,
     unless `issue` is false, when an empty string says there is none."""
-    cached = getattr(request, "_visitor_id", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_visitor_id")
     if cached is not None:
         return cached
-    value = request.get_signed_cookie(app_settings.VISITOR_ID_COOKIE, default="", salt=SALT)
-    if not _FORMAT.fullmatch(value or ""):
+    value = request.get_signed_cookie(app_settings.VISITOR_ID_COOKIE, default="", salt=SALT) or ""
+    if not _FORMAT.fullmatch(value):
         if not issue:
             return ""
         value = secrets.token_urlsafe(16)
-        request._visitor_id_issued = True
-    request._visitor_id = value
+        vars(request)["_visitor_id_issued"] = True
+    vars(request)["_visitor_id"] = value
     return value
 
 
 def visitor_id_save(request: HttpRequest, response: HttpResponse) -> None:
     """Set the cookie of an id issued during this request."""
-    if getattr(request, "_visitor_id_issued", False):
+    if vars(request).get("_visitor_id_issued", False):
         response.set_signed_cookie(
             app_settings.VISITOR_ID_COOKIE,
-            request._visitor_id,
+            vars(request)["_visitor_id"],
             salt=SALT,
             max_age=app_settings.COOKIE_MAX_AGE,
             secure=settings.SESSION_COOKIE_SECURE,

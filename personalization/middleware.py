@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +17,20 @@ from .identity import visitor_id_save
 from .preview import preview_overrides
 from .resolvers.network import connection_from_trusted_proxy
 from .visitor import Visitor, resolve_visitor
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+
+class StorefrontRequest(HttpRequest):
+    """A request as views see it, after the middleware: for type hints, never instantiated.
+
+    `visitor` comes from VisitorMiddleware (resolved lazily), `htmx` from django-htmx's
+    HtmxMiddleware.
+    """
+
+    visitor: Visitor
+    htmx: HtmxDetails
 
 
 class VisitorMiddleware:
@@ -32,7 +45,7 @@ class VisitorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: StorefrontRequest) -> HttpResponse:
         if not hasattr(request, "session") or not hasattr(request, "user"):
             raise ImproperlyConfigured(
                 "VisitorMiddleware needs the session and authentication middleware: put "
@@ -48,7 +61,8 @@ class VisitorMiddleware:
             )
             return resolved[0]
 
-        request.visitor = SimpleLazyObject(visitor)
+        # The lazy proxy stands in for the Visitor it resolves to.
+        request.visitor = cast(Visitor, SimpleLazyObject(visitor))
         response = self.get_response(request)
         visitor_id_save(request, response)
         assignments_save(request, response)
@@ -80,31 +94,6 @@ class VisitorMiddleware:
             and response.status_code == 200
             and response.get("Content-Type", "").startswith("text/html")
         )
-
-
-class EditorTimeZoneMiddleware:
-    """Staff read and enter dates in the admin in their own time zone (the one their visitor
-    facts give: their region, or where they connect from), not the server's."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if request.path.startswith(admin_prefix()) and user is not None and user.is_staff:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(request.visitor.get("timezone")))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-                timezone.deactivate()
-            try:
-                return self.get_response(request)
-            finally:
-                timezone.deactivate()
-        return self.get_response(request)
-
-
-def admin_prefix() -> str:
-    return reverse("admin:index")
 
 
 class ForwardedProtoMiddleware:

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from kernel.images import validate_image_upload
+from kernel.languages import text_in, texts_of
 from kernel.regions import COUNTRIES, iso_countries
 from kernel.scheduling import Scheduled, ScheduledQuerySet
-from kernel.snapshot import snapshot
+from kernel.snapshot import Snapshot
 
 from .rules import condition_clean, condition_describe
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _postal(value: str) -> str:
@@ -24,7 +30,14 @@ def _postal(value: str) -> str:
 class RegionSetQuerySet(models.QuerySet):
     def cached(self) -> tuple[RegionSet, ...]:
         """The active sets, from the per-process snapshot: no query in the steady state."""
-        return snapshot("region-sets", lambda: tuple(self.model.objects.filter(is_active=True)))
+        return REGION_SETS.get()
+
+
+REGION_SETS: Snapshot[tuple[RegionSet, ...]] = Snapshot(
+    "region-sets",
+    load=lambda: tuple(RegionSet.objects.filter(is_active=True)),
+    depends_on=("personalization.RegionSet",),
+)
 
 
 class RegionSet(models.Model):
@@ -228,7 +241,13 @@ class Variant(Scheduled):
     )  # fmt: skip
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ScheduledQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(ScheduledQuerySet)()
+
+    # Not a field: the body in every language, sanitized, set on the variants the content
+    # snapshot holds (`personalization.slots.content_load`).
+    bodies_html: dict[str, str]
 
     class Meta:
         ordering = ("slot", "-is_default", "priority", "id")
@@ -243,8 +262,14 @@ class Variant(Scheduled):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shows_nothing(self) -> bool:
+        """No headline, text, picture or button: the slot is left out of the page, not shown
+        as an empty box with only "Why am I seeing this?" in it."""
+        return not (self.headline or self.body.strip() or self.image or self.cta_label)
+
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.image and not self.alt_text.strip():
             errors["alt_text"] = _("Describe the image for people who cannot see it.")
         # A path on this site or a web address; "//host" and "/\\host" lead elsewhere.
@@ -280,7 +305,6 @@ class Question(models.Model):
         help_text=_("The answer becomes the fact answer.<key>, e.g. answer.pet."),
     )
     prompt = models.CharField(_("question"), max_length=150)
-    prompt_ja = models.CharField(_("question in Japanese"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -305,6 +329,10 @@ class Question(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects: ClassVar[MultilingualManager[Question]] = MultilingualManager()
+
     class Meta:
         ordering = ("position", "id")
         verbose_name = _("question")
@@ -318,11 +346,11 @@ class Question(models.Model):
         return f"answer.{self.key}"
 
     def prompt_in(self, language: str) -> str:
-        return self.prompt_ja if language == "ja" and self.prompt_ja else self.prompt
+        return text_in(texts_of(self, "prompt"), language)
 
     def choices_in(self, language: str) -> list[tuple[str, str]]:
-        key = "label_ja" if language == "ja" else "label"
-        return [(c["value"], c.get(key) or c["label"]) for c in self.choices]
+        """(value, label) of each choice, labelled in `language`, else in English."""
+        return [(c["value"], text_in(texts_of(c, "label"), language)) for c in self.choices]
 
 
 class Answer(models.Model):

@@ -11,7 +11,7 @@ import datetime
 import re
 import time
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -19,13 +19,16 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.snapshot import Snapshot
 
 from .consent import consent_for_request
 from .facts import CHOICE, DATE, LIST, NUMBER, TEXT, FactSpec, answer_fact, facts_registered
 from .models import Answer, Question, QuestionKind
 from .slots import content, segment_result
 from .visitor import Visitor
+
+if TYPE_CHECKING:
+    from .middleware import StorefrontRequest
 
 ANSWERS_KEY = "profile_answers"
 # Where a listener to profile_answered leaves the reward it granted ({"code", "sentence"}),
@@ -55,11 +58,18 @@ class AnswerRefused(Exception):
     """An answer we cannot take, with the reason for the visitor."""
 
 
+QUESTIONS = Snapshot(
+    "questions",
+    load=lambda: tuple(Question.objects.filter(is_active=True)),
+    depends_on=("personalization.Question",),
+)
+
+
 def questions_cached() -> tuple[Question, ...]:
-    return snapshot("questions", lambda: tuple(Question.objects.filter(is_active=True)))
+    return QUESTIONS.get()
 
 
-_KINDS = {
+_KINDS: dict[str, str] = {
     QuestionKind.SINGLE: CHOICE,
     QuestionKind.MULTIPLE: LIST,
     QuestionKind.TEXT: TEXT,
@@ -88,12 +98,13 @@ def _answer_choices(question: Question):
 
 
 def questions_changed() -> None:
-    snapshot_bump("questions")
+    QUESTIONS.bump()
 
 
 def answers_for(request: HttpRequest) -> dict[str, dict[str, Any]]:
     """key → {"value": …, "at": timestamp}, read once per request."""
-    cached = getattr(request, "_profile_answers", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_profile_answers")
     if cached is not None:
         return cached
     user = getattr(request, "user", None)
@@ -106,7 +117,7 @@ def answers_for(request: HttpRequest) -> dict[str, dict[str, Any]]:
         answers = dict(request.session.get(ANSWERS_KEY, {}))
     else:
         answers = {}
-    request._profile_answers = answers
+    vars(request)["_profile_answers"] = answers
     return answers
 
 
@@ -159,7 +170,7 @@ def answer_store(*, request: HttpRequest, question: Question, raw: list[str]) ->
         stored = dict(request.session.get(ANSWERS_KEY, {}))
         stored[question.key] = {"value": value, "at": now}
         request.session[ANSWERS_KEY] = stored
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
     answers = {key: entry["value"] for key, entry in answers_for(request).items()}
     profile_answered.send(sender=Question, request=request, answers=answers)
     return value
@@ -172,7 +183,30 @@ def answer_delete(*, request: HttpRequest, key: str) -> None:
     stored = dict(request.session.get(ANSWERS_KEY, {}))
     stored.pop(key, None)
     request.session[ANSWERS_KEY] = stored
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
+
+
+def answers_shown(request: HttpRequest, language: str) -> list[dict[str, Any]]:
+    """Every stored answer as the shopper reads it: the question in their language and the
+    answer's label ("Dog or cat?" — "Cat"), also for a question no longer asked (it can still be
+    deleted), with the choices to change it."""
+    questions = {q.key: q for q in questions_cached()}
+    rows = []
+    for key, entry in answers_for(request).items():
+        question = questions.get(key)
+        choices = question.choices_in(language) if question else []
+        labels = dict(choices)
+        value = entry["value"]
+        shown = (
+            ", ".join(str(labels.get(v, v)) for v in value)
+            if isinstance(value, list)
+            else str(labels.get(value, value))
+        )
+        rows.append(
+            {"key": key, "question": question, "value": value, "shown": shown,
+             "prompt": question.prompt_in(language) if question else key, "choices": choices}
+        )  # fmt: skip
+    return rows
 
 
 def answers_forget(*, request: HttpRequest) -> None:
@@ -182,7 +216,7 @@ def answers_forget(*, request: HttpRequest) -> None:
         Answer.objects.filter(user=user).delete()
     request.session.pop(ANSWERS_KEY, None)
     request.session.pop(DISMISSED_KEY, None)
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
 
 
 @transaction.atomic
@@ -198,17 +232,17 @@ def answers_adopt(*, request: HttpRequest, user) -> None:
                 key=key,
                 defaults={"value": entry["value"], "answered_at": _moment(entry["at"])},
             )
-    request._profile_answers = None
+    vars(request)["_profile_answers"] = None
 
 
-def question_dismiss(*, request: HttpRequest, key: str, forever: bool) -> None:
+def question_dismiss(*, request: StorefrontRequest, key: str, forever: bool) -> None:
     """ "Not now" hides a question for this visit; "Don't ask again" for good."""
     dismissed = dict(request.session.get(DISMISSED_KEY, {}))
     dismissed[key] = "forever" if forever else f"visit:{request.visitor.get('visits') or 0}"
     request.session[DISMISSED_KEY] = dismissed
 
 
-def _dismissed(request: HttpRequest, key: str) -> bool:
+def _dismissed(request: StorefrontRequest, key: str) -> bool:
     mark = request.session.get(DISMISSED_KEY, {}).get(key)
     if mark is None:
         return False
@@ -224,13 +258,15 @@ def _impact(question: Question) -> int:
     uses = 0
     for slot in data.slots.values():
         for variant in slot.variants:
+            if variant.segment_id is None:
+                continue
             segment = data.segments.get(variant.segment_id)
             if segment is not None and question.fact in segment.facts:
                 uses += 1
     return uses
 
 
-def question_next(*, request: HttpRequest, visitor: Visitor) -> Question | None:
+def question_next(*, request: StorefrontRequest, visitor: Visitor) -> Question | None:
     """The question worth asking now: not answered or dismissed, allowed for this visitor,
     the one that changes the most content, the editor's order breaking ties."""
     answers = answers_for(request)
@@ -264,7 +300,7 @@ def _answer_has(value: Any, wanted: str) -> bool:
     return str(value) == wanted
 
 
-def profile_export(*, request: HttpRequest) -> dict[str, Any]:
+def profile_export(*, request: StorefrontRequest) -> dict[str, Any]:
     """Everything stored about the visitor, for "Download my data"."""
     visitor = request.visitor
     data: dict[str, Any] = {
@@ -286,7 +322,8 @@ def profile_export(*, request: HttpRequest) -> dict[str, Any]:
         },
     }
     for _receiver, extra in data_exported.send(sender=None, request=request):
-        data.update(extra or {})
+        # Receivers answer a dict of their data or None (the stubs say str for any answer).
+        data.update(cast("dict[str, Any] | None", extra) or {})
     return data
 
 

@@ -66,7 +66,16 @@ def _bool(value: Any) -> bool:
     raise ValueError(value)
 
 
-CONVERTERS = {TIME: _time, DATE: _date, NUMBER: _number, BOOL: _bool}
+def _text(value: Any) -> str:
+    return str(value).strip()
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    TIME: _time,
+    DATE: _date,
+    NUMBER: _number,
+    BOOL: _bool,
+}
 
 
 def condition_clean(fact: str, operator: str, value: Any) -> Any:
@@ -83,7 +92,7 @@ def condition_clean(fact: str, operator: str, value: Any) -> Any:
         )
     if operator == Operator.IS_SET:
         return None
-    convert = CONVERTERS.get(spec.kind, lambda v: str(v).strip())
+    convert: Callable[[Any], Any] = CONVERTERS.get(spec.kind, _text)
     try:
         if operator == Operator.BETWEEN:
             if not isinstance(value, list | tuple) or len(value) != 2:
@@ -169,7 +178,7 @@ def condition_compile(fact: str, operator: str, value: Any) -> Predicate:
             if now is None:
                 return False
             # A window that wraps midnight (22:00–02:00) is the night between two days.
-            return start <= now < end if start <= end else now >= start or now < end
+            return bool(start <= now < end if start <= end else now >= start or now < end)
 
         return in_window
     convert = CONVERTERS.get(kind, _fold)
@@ -193,19 +202,19 @@ def condition_compile(fact: str, operator: str, value: Any) -> Predicate:
                 return not (have & wanted)
             if operator == Operator.IN:
                 return bool(have & wanted)
-            return wanted <= have  # contains
+            return bool(wanted <= have)  # contains
         if operator == Operator.EQ:
-            return have == target
+            return bool(have == target)
         if operator == Operator.IN:
-            return have in target
+            return bool(have in target)
         if operator == Operator.NOT_IN:
-            return have not in target
+            return bool(have not in target)
         if operator == Operator.GTE:
-            return have >= target
+            return bool(have >= target)
         if operator == Operator.LTE:
-            return have <= target
+            return bool(have <= target)
         if operator == Operator.BETWEEN:
-            return target[0] <= have <= target[1]
+            return bool(target[0] <= have <= target[1])
         if operator == Operator.CONTAINS:
             return str(target) in str(have)
         if operator == Operator.STARTS_WITH:

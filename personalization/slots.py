@@ -16,7 +16,9 @@ import nh3
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString, mark_safe
 
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.languages import texts_of
+from kernel.scheduling import is_live
+from kernel.snapshot import Snapshot
 
 from .conf import app_settings
 from .experiments.assignment import experiments
@@ -28,7 +30,6 @@ describe_lazy = lazy(condition_describe, str)
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT = "content"
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "a", "ul", "ol", "li"}
 
 
@@ -139,9 +140,12 @@ def content_load() -> Content:
     variants: dict[int, list[Variant]] = {}
     every: dict[int, dict[int, Variant]] = {}
     for variant in Variant.objects.order_by("priority", "id"):
-        variant.body_html = body_sanitize(variant.body)
+        # Every language's text, sanitized once: the snapshot serves every language.
+        variant.bodies_html = {
+            language: body_sanitize(text) for language, text in texts_of(variant, "body").items()
+        }
         every.setdefault(variant.slot_id, {})[variant.pk] = variant
-        if variant.is_active:
+        if variant.is_active:  # switched-off variants are shown only by an experiment's arm
             variants.setdefault(variant.slot_id, []).append(variant)
     slots = {}
     for slot in Slot.objects.all():
@@ -155,12 +159,30 @@ def content_load() -> Content:
     return Content(slots=slots, segments=segments)
 
 
+# Segments' conditions are checked against the question facts when compiled: a question's
+# change recompiles them too (registered in PersonalizationConfig.ready()).
+CONTENT = Snapshot(
+    "content",
+    load=content_load,
+    depends_on=(
+        "personalization.Segment",
+        "personalization.Condition",
+        "personalization.Slot",
+        "personalization.Variant",
+        "personalization.Question",
+        # Rules may test experiment.<key> facts, declared from the experiments.
+        "experiments.Experiment",
+        "experiments.Arm",
+    ),
+)
+
+
 def content() -> Content:
-    return snapshot(SNAPSHOT, content_load)
+    return CONTENT.get()
 
 
 def content_changed() -> None:
-    snapshot_bump(SNAPSHOT)
+    CONTENT.bump()
 
 
 def slot_choose(key: str, visitor: Visitor) -> Decision | None:
@@ -200,7 +222,7 @@ def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> De
     language = visitor.get("language", "")
     now = visitor.now
     for starts, ends, variant_language, segment_id, variant in slot.entries:
-        if (starts is not None and starts > now) or (ends is not None and ends <= now):
+        if not is_live(starts, ends, now):
             continue  # scheduled or expired
         if variant_language and variant_language != language:
             continue

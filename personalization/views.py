@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import logout
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from .facts import fact_display, fact_label, fact_spec
 from .forms import ConditionForm, ConsentForm, EraseForm, PreviewForm, RegionForm
 from .history import history_forget
 from .identity import visitor_id_forget
+from .middleware import StorefrontRequest
 from .models import Segment
 from .preview import (
     PREVIEW_LINK_HOURS,
@@ -36,8 +37,8 @@ from .profiling import (
     AnswerRefused,
     answer_delete,
     answer_store,
-    answers_for,
     answers_forget,
+    answers_shown,
     data_erased,
     profile_export,
     question_dismiss,
@@ -60,7 +61,7 @@ def _why_shown(name: str, value) -> bool:
     return spec.shown and (value is not None or spec.shown_unknown)
 
 
-def _back(request: HttpRequest, fallback: str = "/") -> str:
+def _back(request: StorefrontRequest, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -71,7 +72,7 @@ def _back(request: HttpRequest, fallback: str = "/") -> str:
 
 @never_cache
 @vary_on_headers("Accept")
-def why(request: HttpRequest) -> HttpResponse:
+def why(request: StorefrontRequest) -> HttpResponse:
     """Every fact the site uses about the visitor, its value and where it came from."""
     visitor = request.visitor
     if "application/json" in request.headers.get("Accept", ""):
@@ -94,15 +95,7 @@ def why(request: HttpRequest) -> HttpResponse:
         for name, fact in visitor
         if _why_shown(name, fact.value)
     ]
-    language = visitor.get("language", "en")
-    questions = {q.key: q for q in questions_cached()}
-    # Every stored answer, also to a question no longer asked: it can still be deleted.
-    answers = [
-        {"key": key, "question": questions.get(key), "value": entry["value"],
-         "prompt": questions[key].prompt_in(language) if key in questions else key,
-         "choices": questions[key].choices_in(language) if key in questions else []}
-        for key, entry in answers_for(request).items()
-    ]  # fmt: skip
+    answers = answers_shown(request, visitor.get("language", "en"))
     return render(
         request,
         "personalization/why.html",
@@ -111,7 +104,7 @@ def why(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-def region(request: HttpRequest) -> HttpResponse:
+def region(request: StorefrontRequest) -> HttpResponse:
     """The region picker: where we deliver to, which shapes prices, offers and content."""
     if request.method == "POST":
         form = RegionForm(request.POST)
@@ -132,7 +125,7 @@ def region(request: HttpRequest) -> HttpResponse:
     return render(request, "personalization/region.html", {"form": form, "next": _back(request)})
 
 
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: StorefrontRequest) -> HttpResponse:
     """Consent preferences: the same choices as the first-visit banner, changeable any time."""
     state = consent_for_request(request)
     if request.method == "POST":
@@ -148,21 +141,21 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: StorefrontRequest) -> HttpResponse:
     """The banner's buttons: accept all, or essential only."""
     choice = request.POST.get("choice")
     purposes = {"personalization", "analytics"} if choice == "all" else set()
     return _consent_saved(request, purposes)
 
 
-def _consent_saved(request: HttpRequest, purposes: set[str]) -> HttpResponse:
+def _consent_saved(request: StorefrontRequest, purposes: set[str]) -> HttpResponse:
     if "personalization" not in purposes:
         # Withdrawing consent forgets what was remembered: visits and answers.
         answers_forget(request=request)
     if request.htmx:
         # The banner swaps itself out; the profile card, which depends on the choice, is
         # swapped out of band as it now is.
-        request._consent_state = consent_state(request, purposes)
+        vars(request)["_consent_state"] = consent_state(request, purposes)
         request.visitor = resolve_visitor(request=request, overrides=preview_overrides(request))
         card = profile_card_context(request, request.visitor)
         card["oob"] = True
@@ -177,7 +170,7 @@ def _consent_saved(request: HttpRequest, purposes: set[str]) -> HttpResponse:
 
 
 @staff_member_required
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: StorefrontRequest) -> HttpResponse:
     """Staff "view as": pretend to be another visitor in this browser only."""
     if request.method == "POST":
         if "stop" in request.POST:
@@ -193,18 +186,22 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 
 @vary_on_headers("HX-Request")
-def why_slot(request: HttpRequest, key: str) -> HttpResponse:
+def why_slot(request: StorefrontRequest, key: str) -> HttpResponse:
     """One slot's decision explained: a popover with htmx, the /why/ page without."""
     decision = slot_choose(key, request.visitor)
     if decision is None:
         raise Http404
     if not request.htmx:
         return redirect(f"{reverse('personalization:why')}#slot-{key}")
-    return render(request, "personalization/partials/_decision.html", {"decision": decision})
+    if "close" in request.GET:
+        return HttpResponse("")  # the popover's close button empties it
+    return render(
+        request, "personalization/partials/_decision.html", {"decision": decision, "popover": True}
+    )
 
 
 @staff_member_required
-def condition_widget(request: HttpRequest) -> HttpResponse:
+def condition_widget(request: StorefrontRequest) -> HttpResponse:
     """The value widgets that fit a fact, for a segment condition row in the admin (htmx)."""
     field_name = next((name for name in request.GET if name.endswith("-fact")), "")
     prefix = field_name.removesuffix("-fact")
@@ -213,7 +210,7 @@ def condition_widget(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
-def preview_segment(request: HttpRequest, pk: int) -> HttpResponse:
+def preview_segment(request: StorefrontRequest, pk: int) -> HttpResponse:
     """Preview the site as a visitor who matches a segment."""
     segment = get_object_or_404(Segment.objects.prefetch_related("conditions"), pk=pk)
     preview_start(request, segment_example_facts(segment))
@@ -222,7 +219,7 @@ def preview_segment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
-def preview_link(request: HttpRequest) -> HttpResponse:
+def preview_link(request: StorefrontRequest) -> HttpResponse:
     """A signed link to the current preview, for a colleague who is not staff."""
     facts = request.session.get(SESSION_KEY)
     if not facts:
@@ -236,7 +233,7 @@ def preview_link(request: HttpRequest) -> HttpResponse:
     )
 
 
-def preview_open(request: HttpRequest, token: str) -> HttpResponse:
+def preview_open(request: StorefrontRequest, token: str) -> HttpResponse:
     """Open a shared preview link: anyone holding it sees the site as that visitor for a while."""
     facts = preview_from_token(token)
     if facts is None:
@@ -247,7 +244,7 @@ def preview_open(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _profile_answer_response(
-    request: HttpRequest, *, question=None, error: str = "", status=200, rewarded=False
+    request: StorefrontRequest, *, question=None, error: str = "", status=200, rewarded=False
 ):
     """The card after an answer: the next question or a thank-you, and with htmx every slot on
     the page re-rendered out of band, since the answer may have changed what they show."""
@@ -271,7 +268,7 @@ def _profile_answer_response(
 
 
 @require_POST
-def profile_answer(request: HttpRequest) -> HttpResponse:
+def profile_answer(request: StorefrontRequest) -> HttpResponse:
     """Answer the profile card's question (htmx or a plain form post)."""
     usage = get_usage(
         request,
@@ -304,7 +301,7 @@ def profile_answer(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def profile_dismiss(request: HttpRequest) -> HttpResponse:
+def profile_dismiss(request: StorefrontRequest) -> HttpResponse:
     """ "Not now" or "Don't ask again"."""
     key = request.POST.get("key", "")
     if any(q.key == key for q in questions_cached()):
@@ -313,7 +310,7 @@ def profile_dismiss(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def profile_forget(request: HttpRequest) -> HttpResponse:
+def profile_forget(request: StorefrontRequest) -> HttpResponse:
     """Delete one stored answer (from /why/ or the account page)."""
     answer_delete(request=request, key=request.POST.get("key", ""))
     messages.success(request, _("The answer was deleted."))
@@ -321,7 +318,7 @@ def profile_forget(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def profile_export_view(request: HttpRequest) -> HttpResponse:
+def profile_export_view(request: StorefrontRequest) -> HttpResponse:
     """Download everything stored about the visitor as a JSON file."""
     data = profile_export(request=request)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -330,7 +327,7 @@ def profile_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: StorefrontRequest) -> HttpResponse:
     """Erase everything stored about the visitor, after a confirmation (and for an account,
     its password)."""
     form = EraseForm(request.POST if request.method == "POST" else None, user=request.user)

@@ -198,15 +198,16 @@ def resolve_visitor(
     where an order goes decides its regional prices, not where the shopper browses from."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
+    placed: dict[str, str | None] | None = None
     if delivery is not None:
         # The address replaces every location fact: no coordinates or zone from elsewhere.
-        delivery = {"latitude": None, "longitude": None, **delivery}
+        placed = {"latitude": None, "longitude": None, **delivery}
     builder = Builder(
         request=request,
         user=user,
         now=now or timezone.now(),
         overrides=overrides,
-        delivery=delivery,
+        delivery=placed,
     )
     for resolver in resolvers():
         try:

@@ -31,8 +31,11 @@ class ShopCSPMiddleware(CSPMiddleware):
         return parts
 
 
-def _never_cached(patterns: list) -> list:
-    wrapped = []
+_Patterns = list[URLPattern | URLResolver]
+
+
+def _never_cached(patterns: _Patterns) -> _Patterns:
+    wrapped: _Patterns = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             pattern = URLResolver(
@@ -50,9 +53,12 @@ def _never_cached(patterns: list) -> list:
     return wrapped
 
 
-def never_cached(urlconf: str) -> tuple[list, str | None]:
+def never_cached(urlconf: str) -> _Patterns | tuple[_Patterns, str]:
     """A URLconf for `include()` whose every page answers `Cache-Control: no-store` (Django's
     `never_cache`): for sections that show one shopper's basket, orders or account, which no
     browser history or shared cache may keep."""
     module = import_module(urlconf)
-    return _never_cached(module.urlpatterns), getattr(module, "app_name", None)
+    patterns = _never_cached(module.urlpatterns)
+    app_name = getattr(module, "app_name", None)
+    # Patterns alone have no application namespace, like a URLconf without app_name.
+    return (patterns, app_name) if app_name else patterns

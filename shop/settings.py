@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires: it patches translated models first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -101,7 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
-    "personalization.middleware.EditorTimeZoneMiddleware",
+    "accounts.middleware.StaffTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -257,6 +259,12 @@ LOGIN_URL = "account_login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Shop content (product, category and store names, offers, slot texts, questions) keeps one
+# column per language (name_en, name_ja); an empty translation falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Content created in code with `name=` alone also fills the English column.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
@@ -382,6 +390,8 @@ SHOP_SUPPORT_HOURS = {
     "time_zone": "Asia/Tokyo",
     "city": "Tokyo",
 }
+# The shop's name as shoppers know it: in e-mail greetings and subjects ("[Storefront] …").
+SHOP_NAME = os.environ.get("SHOP_NAME", "Storefront")
 # The public address, for links in e-mails (sent from workers, which have no request).
 SHOP_SITE_URL = os.environ.get("SHOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_PAYMENT_PROVIDER = os.environ.get(

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
@@ -28,7 +29,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # Laptops and tests serve uploads themselves; production puts them behind the CDN.
-    def media(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    def media(request: HttpRequest, path: str) -> HttpResponseBase:
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
     urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)]

@@ -238,7 +238,7 @@ def _seed() -> Shop:
     Offer.objects.create(name="Ten off", kind="percent", value=Decimal(10), code="FUZZ10")
     Question.objects.create(
         key="pet", prompt="Which pet?", kind=QuestionKind.SINGLE,
-        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+        choices=[{"value": "dog", "label_en": "Dog"}, {"value": "cat", "label_en": "Cat"}],
     )  # fmt: skip
     questions_changed()
     user = UserFactory(email="aiko@example.com")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from kernel.images import Picture, image_sources
@@ -10,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("partials/_picture.html")
 def picture(
     image: Picture | None, sizes: str = "100vw", eager: bool = False, css_class: str = ""
-) -> dict:
+) -> dict[str, Any]:
     """A responsive <picture>: WebP and JPEG renditions when made, the original otherwise."""
     return {
         "image": image,

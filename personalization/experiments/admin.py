@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.scheduling import LocalTimesAdminMixin
 
+from ..models import Variant
 from .models import Arm, Experiment, ExperimentKind, ExperimentStatus, Metric
 from .services import arms_problems, experiment_start, experiment_stop
 
@@ -52,10 +53,11 @@ class ArmInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "variant":
-            experiment = getattr(request, "_experiment_editing", None)
+        if db_field.name == "variant" and isinstance(field, forms.ModelChoiceField):
+            # Only the experiment's slot's variants (a new experiment's are checked on save).
+            experiment = vars(request).get("_experiment_editing")
             if experiment is not None and experiment.slot_id:
-                field.queryset = field.queryset.filter(slot_id=experiment.slot_id)
+                field.queryset = Variant.objects.filter(slot_id=experiment.slot_id)
         return field
 
 
@@ -75,21 +77,18 @@ class ExperimentForm(forms.ModelForm):
             "traffic_percent", "primary_metric", "guardrail_metrics", "winner",
         )  # fmt: skip
 
-    def __init__(self, *args, kinds: list[str] | None = None, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if kinds is not None and "kind" in self.fields:
-            self.fields["kind"].choices = [
-                (value, label) for value, label in ExperimentKind.choices if value in kinds
-            ]
-        if "winner" in self.fields:
-            self.fields["winner"].queryset = (
+        winner = self.fields.get("winner")
+        if isinstance(winner, forms.ModelChoiceField):
+            winner.queryset = (
                 Arm.objects.filter(experiment=self.instance)
                 if self.instance.pk
                 else Arm.objects.none()
             )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         slot = data.get("slot")
         if (
             self.instance.status == ExperimentStatus.RUNNING
@@ -125,15 +124,16 @@ class ExperimentAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(kind__in=kinds_allowed(request.user))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        request._experiment_editing = obj
+        vars(request)["_experiment_editing"] = obj  # for the arms' variant choices
         form = super().get_form(request, obj, change=change, **kwargs)
-        kinds = kinds_allowed(request.user)
-
-        class KindsForm(form):
-            def __init__(self, *args, **inner):
-                super().__init__(*args, kinds=kinds, **inner)
-
-        return KindsForm
+        # The class is made for this request: only the kinds this staff member manages.
+        kind = form.base_fields.get("kind")
+        if isinstance(kind, forms.ChoiceField):
+            kinds = kinds_allowed(request.user)
+            kind.choices = [
+                (value, label) for value, label in ExperimentKind.choices if value in kinds
+            ]
+        return form
 
     def _kind_allowed(self, request, obj) -> bool:
         return obj is None or obj.kind in kinds_allowed(request.user)

@@ -8,7 +8,11 @@ class ExperimentsConfig(AppConfig):
     verbose_name = _("Experiments")
 
     def ready(self) -> None:
+        from kernel.snapshot import snapshot_register
+
         from . import signals  # noqa: F401
+        from .assignment import EXPERIMENTS
         from .facts import register_experiment_facts
 
         register_experiment_facts()
+        snapshot_register(EXPERIMENTS)

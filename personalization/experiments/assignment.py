@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from django.utils.crypto import salted_hmac
 
-from kernel.scheduling import window_state
+from kernel.scheduling import is_live
+from kernel.snapshot import Snapshot
 
 from ..conf import app_settings
 from .models import Experiment, ExperimentKind, ExperimentStatus
@@ -67,7 +68,7 @@ class ExperimentEntry:
         return (
             self.status == ExperimentStatus.RUNNING
             and len(self.arms) >= 2
-            and window_state(self.starts_at, self.ends_at, at) == "live"
+            and is_live(self.starts_at, self.ends_at, at)
         )
 
     def arm(self, key: str) -> ArmEntry | None:
@@ -104,7 +105,7 @@ def experiments_load() -> Experiments:
             name=experiment.name,
             kind=experiment.kind,
             status=experiment.status,
-            slot_key=experiment.slot.key if experiment.slot_id else "",
+            slot_key=experiment.slot.key if experiment.slot is not None else "",
             segment_id=experiment.segment_id,
             salt=experiment.salt,
             traffic_percent=experiment.traffic_percent,
@@ -123,17 +124,19 @@ def experiments_load() -> Experiments:
     return Experiments(by_key=by_key, by_slot=by_slot, by_id={e.id: e for e in by_key.values()})
 
 
+# Registered in ExperimentsConfig.ready(): every save or delete of an experiment or arm bumps it.
+EXPERIMENTS: Snapshot[Experiments] = Snapshot(
+    SNAPSHOT, load=experiments_load, depends_on=("experiments.Experiment", "experiments.Arm")
+)
+
+
 def experiments() -> Experiments:
     """Every experiment (any status) with its arms, from this process's snapshot."""
-    from kernel.snapshot import snapshot
-
-    return snapshot(SNAPSHOT, experiments_load)
+    return EXPERIMENTS.get()
 
 
 def experiments_changed() -> None:
-    from kernel.snapshot import snapshot_bump
-
-    snapshot_bump(SNAPSHOT)
+    EXPERIMENTS.bump()
 
 
 def experiments_running(at: datetime.datetime) -> list[ExperimentEntry]:

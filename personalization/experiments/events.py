@@ -27,6 +27,7 @@ from ..visitor import Source, Visitor
 from .assignment import experiments_running
 from .buffer import event_buffer
 from .models import EventKind
+from .sticky import request_state
 
 logger = logging.getLogger(__name__)
 
@@ -158,18 +159,16 @@ def record_exposure(request: HttpRequest | None, visitor: Visitor, experiment: s
     except Exception:
         logger.warning("An experiment exposure was not recorded", exc_info=True)
         return 0
-    if not hasattr(request, "_experiment_pending"):
-        request._experiment_pending = []
-    request._experiment_pending.extend(items)
+    request_state(request).pending.extend(items)
     return len(items)
 
 
 def exposures_flush(request: HttpRequest) -> int:
     """Buffer the exposures this request gathered, in one call. Never raises."""
-    items = getattr(request, "_experiment_pending", None)
+    state = request_state(request)
+    items, state.pending = state.pending, []
     if not items:
         return 0
-    request._experiment_pending = []
     try:
         return len(items) if event_buffer().push(items) else 0
     except Exception:

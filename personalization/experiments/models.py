@@ -8,6 +8,7 @@ visitor and experiment that the batch writer keeps up to date; reports read Enro
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kernel.scheduling import window_q, window_state
+from kernel.scheduling import is_live, live_q
 
 
 def salt_new() -> str:
@@ -56,7 +57,7 @@ PRIMARY_METRICS = (
 class ExperimentQuerySet(models.QuerySet):
     def running(self, *, at) -> ExperimentQuerySet:
         """Running and inside their start and end: those that enrol visitors at `at`."""
-        return self.filter(window_q(at), status=ExperimentStatus.RUNNING)
+        return self.filter(live_q(at), status=ExperimentStatus.RUNNING)
 
 
 class Experiment(models.Model):
@@ -160,13 +161,10 @@ class Experiment(models.Model):
 
     def is_running(self, at) -> bool:
         """The plain predicate of ExperimentQuerySet.running."""
-        return (
-            self.status == ExperimentStatus.RUNNING
-            and window_state(self.starts_at, self.ends_at, at) == "live"
-        )
+        return self.status == ExperimentStatus.RUNNING and is_live(self.starts_at, self.ends_at, at)
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.kind == ExperimentKind.SLOT and not self.slot_id:
             errors["slot"] = _("A slot experiment needs a slot.")
         if self.kind == ExperimentKind.OFFER and self.slot_id:

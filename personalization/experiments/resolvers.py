@@ -53,19 +53,22 @@ class ExperimentResolver:
         running = experiments_running(builder.now)
         # An id is issued only when something needs one: a running experiment or the holdout.
         needed = bool(running) or holdout_percent() > 0
-        vid = assignment_visitor_id(builder.request, issue=needed) if takes_part(builder) else ""
+        request = builder.request
+        vid = ""
+        if request is not None and takes_part(builder):
+            vid = assignment_visitor_id(request, issue=needed)
         holdout = bool(vid) and in_holdout(vid)
         builder.add("holdout", holdout, Source.EXPERIMENT if vid else Source.DEFAULT)
         if vid:
             builder.add("experiment_visitor", visitor_hash(vid), Source.EXPERIMENT)
         if not running:
             return
-        given = sticky_read(builder.request) if vid else {}
+        given = sticky_read(request) if vid else {}
         kept = {key: arm for key, arm in given.items() if any(e.key == key for e in running)}
         provisional = None
         for entry in running:
             arm_key = ""
-            if vid and not holdout:
+            if request is not None and vid and not holdout:
                 sticky = entry.arm(kept.get(entry.key, ""))
                 if sticky is not None:
                     arm_key = sticky.key
@@ -83,10 +86,10 @@ class ExperimentResolver:
                     if entry.kind == ExperimentKind.OFFER:
                         # An offer test shows itself wherever prices are: being assigned is
                         # the exposure (recorded once the visitor exists, see sticky.py).
-                        offers_assigned(builder.request).append(entry.key)
+                        offers_assigned(request).append(entry.key)
             builder.add(entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT)
-        if vid and kept != given:
-            sticky_keep(builder.request, kept)
+        if request is not None and vid and kept != given:
+            sticky_keep(request, kept)
 
 
 def _in_segment(segment_id: int, visitor: Visitor) -> bool:

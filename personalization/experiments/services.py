@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -37,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 
 def arms_problems(
-    *, kind: str, slot_id: int | None, arms: Sequence[tuple[str, int, bool, object]]
+    *, kind: str, slot_id: int | None, arms: Sequence[tuple[Any, Any, bool, Any]]
 ) -> list[str]:
     """What is wrong with a set of arms (key, weight, is control, variant): at least two, one
     control, positive weights, variants of the experiment's slot."""
@@ -179,10 +180,10 @@ def _returns_attributed(returns: list[dict], orders_in_batch: list[dict]) -> lis
     if not order_ids:
         return []
     placed: dict[str, list[dict]] = defaultdict(list)
-    for event in ExperimentEvent.objects.filter(kind=EventKind.ORDER, order_id__in=order_ids):
-        placed[event.order_id].append(
-            {"e": event.experiment_id, "a": event.arm_id, "v": event.visitor, "d": event.device,
-             "r": event.region, "s": event.segments, "at": event.at}
+    for row in ExperimentEvent.objects.filter(kind=EventKind.ORDER, order_id__in=order_ids):
+        placed[row.order_id].append(
+            {"e": row.experiment_id, "a": row.arm_id, "v": row.visitor, "d": row.device,
+             "r": row.region, "s": row.segments, "at": row.at}
         )  # fmt: skip
     for event in orders_in_batch:
         if event["o"] in order_ids:
@@ -277,7 +278,7 @@ def _enrollments_update(events: list[dict], experiment_ids: list[int]) -> None:
         (row.experiment_id, row.visitor): row
         for row in Enrollment.objects.filter(experiment_id__in=experiment_ids, visitor__in=visitors)
     }
-    new = {}
+    new: dict[tuple[int, str], Enrollment] = {}
     for event in sorted(events, key=lambda e: e["at"]):
         key = (event["e"], event["v"])
         row = rows.get(key) or new.get(key)

@@ -1,24 +1,17 @@
-"""Cache invalidation for experiments, and arms that follow a shopper into their account."""
+"""Receivers for signals of code we don't own (django.contrib.auth, used by allauth) and of
+personalization's privacy pages: arms follow a shopper into their account, and go on erasure.
+
+The experiments snapshot is refreshed by the kernel from the models it declares it depends on
+(see assignment.EXPERIMENTS and this app's ready())."""
 
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from ..profiling import data_erased
-from ..slots import content_changed
-from .assignment import experiments_changed
-from .models import Arm, Experiment, VisitorAccount
+from .models import VisitorAccount
 from .services import account_adopt
-
-
-@receiver([post_save, post_delete], sender=Experiment, dispatch_uid="experiment_changed")
-@receiver([post_save, post_delete], sender=Arm, dispatch_uid="arm_changed")
-def experiment_changed(sender, **kwargs) -> None:
-    experiments_changed()
-    # Segments may test `experiment.<key>` facts, whose declarations come from experiments.
-    content_changed()
 
 
 @receiver(user_logged_in, dispatch_uid="experiments_adopt_on_login")

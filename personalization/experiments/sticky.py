@@ -9,6 +9,7 @@ A signed-in shopper's browser arms are also kept with their account (see signals
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +22,24 @@ _PAIR = re.compile(r"[-a-zA-Z0-9_]{1,50}:[-a-zA-Z0-9_]{1,30}")
 MAX_PAIRS = 50
 
 
-def sticky_parse(raw: str) -> dict[str, str]:
+@dataclass
+class RequestState:
+    """What experiments note on one request: its arms, and what to do once it has answered."""
+
+    sticky: dict[str, str] | None = None  # the arms kept on the device (as read, then as kept)
+    sticky_changed: bool = False
+    offers_assigned: list[str] = field(default_factory=list)  # offer tests joined just now
+    pending: list[str] = field(default_factory=list)  # exposures to buffer after the response
+
+
+def request_state(request: HttpRequest) -> RequestState:
+    state = vars(request).get("_experiments")
+    if state is None:
+        state = vars(request)["_experiments"] = RequestState()
+    return state
+
+
+def sticky_parse(raw: str | None) -> dict[str, str]:
     pairs = {}
     for item in (raw or "").split(",")[:MAX_PAIRS]:
         if _PAIR.fullmatch(item):
@@ -34,26 +52,23 @@ def sticky_read(request: HttpRequest | None) -> dict[str, str]:
     """The arms this browser was given (a cookie that does not verify counts as none)."""
     if request is None:
         return {}
-    cached = getattr(request, "_experiment_sticky", None)
-    if cached is not None:
-        return cached
-    raw = request.get_signed_cookie(app_settings.EXPERIMENT_COOKIE, default="", salt=SALT)
-    pairs = sticky_parse(raw)
-    request._experiment_sticky = pairs
-    return pairs
+    state = request_state(request)
+    if state.sticky is None:
+        raw = request.get_signed_cookie(app_settings.EXPERIMENT_COOKIE, default="", salt=SALT)
+        state.sticky = sticky_parse(raw)
+    return state.sticky
 
 
 def sticky_keep(request: HttpRequest, pairs: dict[str, str]) -> None:
     """Remember these arms for the rest of the request, and on the device once it answers."""
-    request._experiment_sticky = dict(pairs)
-    request._experiment_sticky_changed = True
+    state = request_state(request)
+    state.sticky = dict(pairs)
+    state.sticky_changed = True
 
 
 def offers_assigned(request: HttpRequest) -> list[str]:
     """Keys of the offer experiments this request gave the visitor an arm in."""
-    if not hasattr(request, "_experiment_offers_assigned"):
-        request._experiment_offers_assigned = []
-    return request._experiment_offers_assigned
+    return request_state(request).offers_assigned
 
 
 def assignments_save(request: HttpRequest, response: HttpResponse) -> None:
@@ -62,19 +77,23 @@ def assignments_save(request: HttpRequest, response: HttpResponse) -> None:
     the cookie."""
     from .events import exposures_flush, record_exposure
 
-    assigned = getattr(request, "_experiment_offers_assigned", None)
-    if assigned:
-        for key in assigned:
-            record_exposure(request, request.visitor, key)
+    state = vars(request).get("_experiments")
+    if state is None:
+        return  # the request never looked at experiments
+    visitor = getattr(request, "visitor", None)
+    if visitor is not None:
+        for key in state.offers_assigned:
+            record_exposure(request, visitor, key)
     exposures_flush(request)
     sticky_save(request, response)
 
 
 def sticky_save(request: HttpRequest, response: HttpResponse) -> None:
     """Set the cookie if this request gave the visitor a new arm."""
-    if not getattr(request, "_experiment_sticky_changed", False):
+    state = request_state(request)
+    if not state.sticky_changed:
         return
-    pairs = request._experiment_sticky
+    pairs = state.sticky or {}
     if not pairs:
         response.delete_cookie(app_settings.EXPERIMENT_COOKIE, samesite="Lax")
         return

@@ -23,9 +23,14 @@ def create(apps, schema_editor):
     for key, name, kind, headline, body, cta_label, cta_url in SLOTS:
         slot, created = Slot.objects.get_or_create(key=key, defaults={"name": name, "kind": kind})
         if not Variant.objects.filter(slot=slot, is_default=True).exists():
+            texts = {"headline": headline, "body": body, "cta_label": cta_label}
+            # Run again on a later state (tests do), the text goes to the English columns too.
+            texts |= {
+                f"{field}_en": text for field, text in texts.items()
+                if any(f.name == f"{field}_en" for f in Variant._meta.get_fields())
+            }
             Variant.objects.create(
-                slot=slot, name=f"{name} — default", is_default=True, headline=headline,
-                body=body, cta_label=cta_label, cta_url=cta_url,
+                slot=slot, name=f"{name} — default", is_default=True, cta_url=cta_url, **texts
             )  # fmt: skip
 
 

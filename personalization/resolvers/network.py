@@ -38,7 +38,8 @@ def connection_from_trusted_proxy(request: HttpRequest) -> bool:
 def connection_for_request(request: HttpRequest) -> Connection:
     """The client's address: REMOTE_ADDR, or through trusted proxies the right-most
     X-Forwarded-For hop that is not itself a trusted proxy. Anyone else's headers are ignored."""
-    cached = getattr(request, "_connection", None)
+    # Kept in the request's own attributes: it lives exactly as long as the request.
+    cached = vars(request).get("_connection")
     if cached is not None:
         return cached
     remote = _parse(request.META.get("REMOTE_ADDR", ""))
@@ -54,7 +55,7 @@ def connection_for_request(request: HttpRequest) -> Connection:
             connection = Connection(address, True)
             if not _trusted(address):
                 break
-    request._connection = connection
+    vars(request)["_connection"] = connection
     return connection
 
 

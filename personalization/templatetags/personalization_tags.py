@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import template
 from django.template.loader import render_to_string
 
+from kernel.languages import text_in
+
 from ..experiments.events import record_exposure
 from ..experiments.views import click_url
 from ..facts import fact_display, location_label
@@ -31,7 +33,7 @@ def slot(context, key: str, oob: bool = False) -> str:
     if visitor is None:
         return ""
     decision = slot_decide(key, visitor)
-    if decision is None or decision.variant is None:
+    if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
     cta_href = decision.variant.cta_url
     if decision.experiment is not None:
@@ -40,10 +42,18 @@ def slot(context, key: str, oob: bool = False) -> str:
         cta_href = click_url(decision.experiment.key, cta_href)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
-        {"decision": decision, "variant": decision.variant, "slot": decision.slot, "oob": oob,
-         "cta_href": cta_href},
+        {
+            "decision": decision,
+            "variant": decision.variant,
+            # The snapshot's variant has its text sanitized in every language: pick this one.
+            "body_html": text_in(getattr(decision.variant, "bodies_html", {})),
+            "slot": decision.slot,
+            "oob": oob,
+            # Through the click counter when the slot is tested and the link is on this site.
+            "cta_href": cta_href,
+        },
         request=request,
-    )  # fmt: skip
+    )
 
 
 def profile_card_context(

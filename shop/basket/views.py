@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from shop.offers.applicator import basket_price
+from personalization.middleware import StorefrontRequest
+from shop.offers.applicator import basket_price, request_pricing_context
 from shop.offers.services import CodeRefused, code_add, code_remove, codes_for_request
 from shop.offers.vouchers import vouchers_for_request
 
@@ -22,11 +23,12 @@ def basket_context(request: HttpRequest) -> dict:
     codes = codes_for_request(request)
     price = None
     if basket is not None and not basket.is_empty:
+        context = request_pricing_context(request)
         price = basket_price(
             lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
-            visitor=request.visitor,
+            context=context,
             codes=codes,
-            vouchers=vouchers_for_request(request, codes),
+            vouchers=vouchers_for_request(request, codes, context=context),
         )
     return {"basket": basket, "price": price, "codes": codes}
 
@@ -36,7 +38,7 @@ def basket_detail(request: HttpRequest) -> HttpResponse:
     return render(request, "basket/basket.html", basket_context(request))
 
 
-def _answer(request: HttpRequest, *, fallback: str, partial: str) -> HttpResponse:
+def _answer(request: StorefrontRequest, *, fallback: str, partial: str) -> HttpResponse:
     """Answer a basket change.
 
     htmx gets the changed fragment with the header's mini basket and the messages swapped out
@@ -55,13 +57,15 @@ def _answer(request: HttpRequest, *, fallback: str, partial: str) -> HttpRespons
 
 @require_POST
 @vary_on_headers("HX-Request")
-def basket_add_view(request: HttpRequest) -> HttpResponse:
+def basket_add_view(request: StorefrontRequest) -> HttpResponse:
     form = BasketLineForm(request.POST)
     if form.is_valid():
         product = form.cleaned_data["product"]
+        basket = basket_for_request(request, create=True)
+        assert basket is not None  # create=True finds or makes one
         try:
             basket_add(
-                basket=basket_for_request(request, create=True),
+                basket=basket,
                 product=product,
                 quantity=form.cleaned_data["quantity"],
                 visitor=request.visitor,
@@ -77,7 +81,7 @@ def basket_add_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def basket_update_view(request: HttpRequest) -> HttpResponse:
+def basket_update_view(request: StorefrontRequest) -> HttpResponse:
     form = BasketLineForm(request.POST)
     basket = basket_for_request(request)
     if form.is_valid() and basket is not None:
@@ -106,7 +110,7 @@ def _form_error(form: BasketLineForm) -> str:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def basket_code_view(request: HttpRequest) -> HttpResponse:
+def basket_code_view(request: StorefrontRequest) -> HttpResponse:
     """Add or remove a voucher code; a wrong one gets a message that says why."""
     code = request.POST.get("code", "")
     if request.POST.get("action") == "remove":
@@ -119,7 +123,7 @@ def basket_code_view(request: HttpRequest) -> HttpResponse:
         )
         try:
             added, applies = code_add(
-                request=request, code=code, lines=lines, visitor=request.visitor
+                request=request, code=code, lines=lines, context=request_pricing_context(request)
             )
         except CodeRefused as error:
             messages.error(request, str(error))

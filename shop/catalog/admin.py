@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kernel.money import money_format
 
@@ -10,10 +12,10 @@ from .services import image_renditions_queue
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ("name", "parent", "position")
     list_filter = ("parent",)
-    search_fields = ("name",)
+    search_fields = get_translation_fields("name")
     prepopulated_fields = {"slug": ("name",)}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -29,11 +31,15 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(TranslationAdmin):
     list_display = ("name", "category", "pet_type", "season", "price_display", "stock", "is_active")
     list_filter = ("is_active", "pet_type", "season", "category")
     list_editable = ("stock", "is_active")
-    search_fields = ("name", "slug", "description")
+    search_fields = (
+        *get_translation_fields("name"),
+        "slug",
+        *get_translation_fields("description"),
+    )
     list_select_related = ("category__parent",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ProductImageInline]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .models import SEARCH_MAX_LENGTH, PetType, ProductQuerySet
@@ -56,6 +57,7 @@ class ProductFilterForm(forms.Form):
 
     def active_query_string(self) -> str:
         """The filters without the page number, for pagination links."""
-        params = self.data.copy()
+        params = QueryDict(mutable=True)
+        params.update(self.data)  # every value of a repeated parameter
         params.pop("page", None)
         return params.urlencode()

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from kernel.images import validate_image_upload
+from kernel.languages import default_language, language_codes, localized_name
 
 
 class PetType(models.TextChoices):
@@ -43,6 +47,10 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects: ClassVar[MultilingualManager[Category]] = MultilingualManager()
+
     class Meta:
         ordering = ("position", "name")
         verbose_name = _("category")
@@ -53,7 +61,7 @@ class Category(models.Model):
 
     def clean(self) -> None:
         # Two levels only: the navigation and filters are built for that.
-        if self.parent_id and self.parent.parent_id:
+        if self.parent is not None and self.parent.parent_id:
             raise ValidationError({"parent": _("A subcategory cannot have subcategories.")})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A category cannot be its own parent.")})
@@ -73,47 +81,56 @@ def search_words(query: str) -> list[str]:
     return re.findall(r"[^\W_]+", query[:SEARCH_MAX_LENGTH])[:SEARCH_MAX_WORDS]
 
 
-class ProductQuerySet(models.QuerySet):
-    def active(self) -> ProductQuerySet:
+class ProductQuerySet(models.QuerySet["Product"]):
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
-    def in_stock(self) -> ProductQuerySet:
+    def in_stock(self) -> Self:
         return self.filter(stock__gt=0)
 
-    def in_category(self, category: Category) -> ProductQuerySet:
+    def in_category(self, category: Category) -> Self:
         return self.filter(Q(category=category) | Q(category__parent=category))
 
-    def search(self, query: str) -> ProductQuerySet:
+    def search(self, query: str) -> Self:
         """Products matching a shopper's words, best first.
 
-        Every word must match: on PostgreSQL through full-text search (stemmed and ranked),
-        elsewhere in the name or description. Only words count: punctuation and search
-        operators (`-`, quotes, `or`) are ignored, so that no text, however long or strange,
-        makes a query the database refuses (PostgreSQL's parser gives up on 33 `-` in a row).
+        Every word must match, in English or in the active language's name or description: on
+        PostgreSQL English through full-text search (stemmed and ranked), other languages (and
+        other databases) by containment, as Japanese has no spaces to stem words at. Only words
+        count: punctuation and search operators (`-`, quotes, `or`) are ignored, so that no
+        text, however long or strange, makes a query the database refuses (PostgreSQL's parser
+        gives up on 33 `-` in a row).
         """
         words = search_words(query)
         if not words:
             return self.none()
+        english, active = default_language(), get_language()
+        others = [active] if active in language_codes() and active != english else []
+        contained = Q()
+        for word in words:
+            either = Q()
+            for code in others if connection.vendor == "postgresql" else [english, *others]:
+                for field in ("name", "description"):
+                    either |= Q(**{f"{localized_name(field, code)}__icontains": word})
+            contained &= either
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-            vector = SearchVector("name", weight="A", config="english") + SearchVector(
-                "description", weight="B", config="english"
-            )
+            vector = SearchVector(
+                localized_name("name", english), weight="A", config="english"
+            ) + SearchVector(localized_name("description", english), weight="B", config="english")
             search_query = SearchQuery(" ".join(words), search_type="plain", config="english")
             # Matched with @@, not `rank > 0`: ts_rank gives 1e-20, not 0, to a document that
             # has none of several words, and every product would be a result.
+            matched = Q(document=search_query) | contained if others else Q(document=search_query)
             return (
                 self.annotate(document=vector, rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
+                .filter(matched)
                 .order_by("-rank", "name")
             )
-        condition = Q()
-        for word in words:
-            condition &= Q(name__icontains=word) | Q(description__icontains=word)
-        return self.filter(condition)
+        return self.filter(contained)
 
-    def for_listing(self) -> ProductQuerySet:
+    def for_listing(self) -> Self:
         """Everything a product card shows, in a fixed number of queries."""
         return self.select_related("category").prefetch_related("images")
 
@@ -154,7 +171,9 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ProductQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(ProductQuerySet)()
 
     class Meta:
         ordering = ("name",)

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kernel.regions import place_name
+from personalization.middleware import StorefrontRequest
 
 from .forms import ProductFilterForm
+from .listing import listing_prices
 from .models import Category, PetType, Product, Season
 from .services import popular_for
 
@@ -23,7 +25,7 @@ def catalog_season(visitor) -> str:
     return visitor.get("season") or Season.ALL_YEAR
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StorefrontRequest) -> HttpResponse:
     visitor = request.visitor
     local_date = visitor.get("local_date") or timezone.localdate()
     area, popular = popular_for(
@@ -31,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     season = catalog_season(visitor)
     products = Product.objects.active().for_listing()
+    seasonal = list(products.filter(season=season).in_stock()[:8])
+    newest = list(products.in_stock().order_by("-created_at")[:8])
     return render(
         request,
         "catalog/home.html",
@@ -38,13 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "season": Season(season),
             "popular": popular,
             "popular_area": place_name(area) if area else "",
-            "seasonal": products.filter(season=season).in_stock()[:8],
-            "newest": products.in_stock().order_by("-created_at")[:8],
+            "seasonal": seasonal,
+            "newest": newest,
+            "product_prices": listing_prices(request, [*popular, *seasonal, *newest]),
         },
     )
 
 
-def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug) if slug else None
     products = Product.objects.active().for_listing()
     if category is not None:
@@ -58,6 +63,8 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         data["pet"] = pet
         form = ProductFilterForm(data)
     page = Paginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's products are fetched once here; the template reads the same list.
+    page.object_list = list(page.object_list)
     return render(
         request,
         "catalog/product_list.html",
@@ -68,20 +75,29 @@ def product_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "page": page,
             "query_string": form.active_query_string(),
             "for_your_pet": PetType(pet) if for_your_pet else None,
+            "product_prices": listing_prices(request, page.object_list),
         },
     )
 
 
-def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def product_detail(request: StorefrontRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.active().select_related("category__parent").prefetch_related("images"),
         slug=slug,
     )
-    related = (
+    related = list(
         Product.objects.active()
         .for_listing()
         .filter(category=product.category)
         .exclude(pk=product.pk)
         .in_stock()[:4]
     )
-    return render(request, "catalog/product_detail.html", {"product": product, "related": related})
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "related": related,
+            "product_prices": listing_prices(request, [product, *related]),
+        },
+    )

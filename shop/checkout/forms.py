@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +67,11 @@ class CheckoutForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.basket = basket
-        self.fields["country"].choices = country_choices()
-        self.fields["region"].choices = [("", _("Choose…")), *region_choices()]
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices()
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", _("Choose…")),
+            *region_choices(),
+        ]
         self.shipping_prices_set(shipping_prices or {})
         if not self.is_bound:
             # A fresh token per form shown: submitting the same form twice places one order.
@@ -74,7 +79,7 @@ class CheckoutForm(forms.Form):
 
     def shipping_prices_set(self, prices: dict[str, Decimal]) -> None:
         """Label each delivery method with its price for this basket (and address)."""
-        self.fields["shipping_method"].choices = [
+        cast(forms.ChoiceField, self.fields["shipping_method"]).choices = [
             (
                 code,
                 f"{method.name}: {_price(prices.get(code, method.price))} — {method.description}",
@@ -84,11 +89,25 @@ class CheckoutForm(forms.Form):
 
     def token_renew(self) -> None:
         """Give the page shown again a new token: its next submit is a new attempt."""
-        self.data = self.data.copy()
-        self.data["token"] = checkout_token_new(basket=self.basket)
+        self._data_set(token=checkout_token_new(basket=self.basket))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def expected_set(self, *, discount: Decimal, total: Decimal) -> None:
+        """Carry the totals the shopper sees now: placement refuses if the basket's differ."""
+        self.fields["expected_discount"].initial = discount
+        self.fields["expected_total"].initial = total
+        if self.is_bound:
+            self._data_set(expected_discount=str(discount), expected_total=str(total))
+
+    def _data_set(self, **values: str) -> None:
+        # The submitted data is the request's immutable QueryDict: change a copy.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        for key, value in values.items():
+            data[key] = value  # replaces; QueryDict.update would append
+        self.data = data
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         key = checkout_token_key(token=data.get("token", ""), basket=self.basket)
         if key is None:
             # Tampered, too old, or made for another basket (another shopper's page replayed).

@@ -30,7 +30,7 @@ from personalization.experiments.events import EventKind, record
 from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
-from shop.offers.applicator import basket_price, offers_load, offers_recheck
+from shop.offers.applicator import basket_price, offers_load, offers_recheck, pricing_context
 from shop.offers.results import PriceResult, VoucherTerms
 from shop.offers.services import (
     OfferUnavailable,
@@ -38,6 +38,7 @@ from shop.offers.services import (
     offer_uses_record,
     offer_uses_release,
 )
+from shop.offers.shipping import SHIPPING_METHODS
 from shop.offers.vouchers import vouchers_for_codes
 from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.orders.services import order_event_add, order_status_set
@@ -110,22 +111,23 @@ def checkout_expired_message() -> str:
     return _("This checkout page has expired. Please check your order and place it again.")
 
 
-def checkout_price(
+def checkout_prices(
     *,
     basket: Basket,
     visitor: Visitor,
     codes: Sequence[str],
-    shipping_method: str,
     vouchers: Sequence[VoucherTerms] = (),
-) -> PriceResult:
-    """The basket priced for this visitor: the figures the checkout page shows."""
-    return basket_price(
-        lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
-        visitor=visitor,
-        codes=codes,
-        shipping_method=shipping_method,
-        vouchers=vouchers,
-    )
+) -> dict[str, PriceResult]:
+    """The basket priced for this visitor with each delivery method: the figures the checkout
+    page shows. What pricing reads is fetched once for all of them."""
+    context = pricing_context(visitor)
+    lines = [(line.product, line.quantity) for line in basket.lines_for_display()]
+    return {
+        method: basket_price(
+            lines=lines, context=context, codes=codes, shipping_method=method, vouchers=vouchers
+        )
+        for method in SHIPPING_METHODS
+    }
 
 
 def checkout_token_new(*, basket: Basket) -> str:
@@ -152,7 +154,7 @@ def checkout_token_key(*, token: str, basket: Basket | None) -> str | None:
 def checkout_order_placed(*, token: str, basket: Basket | None) -> Order | None:
     """The order a checkout page already placed from this basket (a double submit), if any."""
     key = checkout_token_key(token=token, basket=basket)
-    if key is None:
+    if key is None or basket is None:
         return None
     order = _order_existing(key, basket)
     if order is None or order.status == OrderStatus.CANCELLED:
@@ -229,12 +231,13 @@ def _experiments_record_order(*, visitor: Visitor, order: Order) -> None:
     """Count a paid order for the experiments the shopper takes part in, with its margin when
     every product has a cost price."""
     lines = list(order.lines.select_related("product"))
-    costs = [line.product.cost_price if line.product else None for line in lines]
+    costs = [line.product.cost_price for line in lines if line.product is not None]
     margin = None
-    if lines and all(cost is not None for cost in costs):
+    if lines and len(costs) == len(lines) and None not in costs:
         revenue = sum((line.total for line in lines), Decimal(0))
         margin = revenue - sum(
-            (cost * line.quantity for cost, line in zip(costs, lines, strict=True)), Decimal(0)
+            ((cost or Decimal(0)) * line.quantity for cost, line in zip(costs, lines, strict=True)),
+            Decimal(0),
         )
     record(visitor, EventKind.ORDER, value=order.total, margin=margin, order_id=order.number)
 
@@ -326,15 +329,15 @@ def _price_checked(
 
     With offers read from the database in this transaction, not the process's snapshot: a worker
     that missed a change (its bump lost in a Redis outage) must not charge the old price."""
+    context = pricing_context(visitor, catalog=offers_load())
     priced = basket_price(
         lines=[(products[line.product_id], line.quantity) for line in lines],
-        visitor=visitor,
+        context=context,
         codes=codes,
         shipping_method=details.shipping_method,
         vouchers=vouchers_for_codes(
-            codes=codes, user=user, visitor_id=visitor_id, now=timezone.now()
+            codes=codes, user=user, visitor_id=visitor_id, catalog=context.catalog, now=context.now
         ),
-        catalog=offers_load(),
     )
     if priced.code_problems:
         # A code the shopper entered no longer applies (used up, ended): never drop it silently.

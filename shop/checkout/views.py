@@ -16,7 +16,6 @@ from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
 from shop.offers.results import PriceResult
 from shop.offers.services import codes_clear, codes_for_request
-from shop.offers.shipping import SHIPPING_METHODS
 from shop.offers.vouchers import vouchers_for_request
 from shop.orders.access import order_remember
 
@@ -25,7 +24,7 @@ from .payments import PaymentDeclined, payment_provider
 from .services import (
     CheckoutError,
     checkout_order_placed,
-    checkout_price,
+    checkout_prices,
     checkout_visitor,
     discount_changes,
     order_place,
@@ -52,13 +51,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
 
     def priced(visitor: Visitor) -> dict[str, PriceResult]:
         """Each delivery method priced for the visitor, for the choice and the summary."""
-        return {
-            code: checkout_price(
-                basket=basket, visitor=visitor, codes=codes, shipping_method=code,
-                vouchers=vouchers,
-            )
-            for code in SHIPPING_METHODS
-        }  # fmt: skip
+        return checkout_prices(basket=basket, visitor=visitor, codes=codes, vouchers=vouchers)
 
     prices = priced(checkout_visitor(request=request, address=None))
     payment_form_class = payment_provider().payment_form_class
@@ -114,14 +107,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}
         form = CheckoutForm(initial=initial, basket=basket, shipping_prices=_shipping(prices))
         payment_form = payment_form_class()
-    method = form.data.get("shipping_method") if form.is_bound else "standard"
+    method = form.data.get("shipping_method") or "standard"
     price = prices.get(method) or prices["standard"]
     # What the shopper sees now; placement refuses if the total or discounts differ from it.
-    form.fields["expected_discount"].initial = price.discount_total
-    form.fields["expected_total"].initial = price.total
-    if form.is_bound:
-        form.data["expected_discount"] = str(price.discount_total)
-        form.data["expected_total"] = str(price.total)
+    form.expected_set(discount=price.discount_total, total=price.total)
     return render(
         request,
         "checkout/checkout.html",

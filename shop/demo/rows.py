@@ -37,7 +37,7 @@ def records_read(*, name: str, record: type[R]) -> list[R]:
 
 def _differs(instance: models.Model, field_name: str, value: Any) -> bool:
     field = instance._meta.get_field(field_name)
-    if field.is_relation:
+    if isinstance(field, models.ForeignKey):
         # Compare keys, not objects: no query per row, and a re-fetched parent still matches.
         return getattr(instance, field.attname) != (value.pk if value is not None else None)
     return getattr(instance, field_name) != value

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from kernel.money import money_format
 from kernel.regions import country_choices_grouped, region_choices
@@ -15,7 +19,7 @@ from personalization.forms import place_choices
 from personalization.visitor import resolve_visitor
 from shop.catalog.models import PetType, Product
 
-from .applicator import basket_price
+from .applicator import basket_price, pricing_context
 from .models import Offer, OrderDiscount, PersonalVoucher
 
 # The kernel's schedule states, and the one only offers have (their usage limit is reached).
@@ -47,22 +51,22 @@ class OfferForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = country_choices_grouped()
-        self.fields["regions"].choices = region_choices()
+        cast(forms.ChoiceField, self.fields["countries"]).choices = country_choices_grouped()
+        cast(forms.ChoiceField, self.fields["regions"]).choices = region_choices()
 
 
 @admin.register(Offer)
-class OfferAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
+class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
     form = OfferForm
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
     list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
-    search_fields = ("name", "code")
+    search_fields = (*get_translation_fields("name"), "code")
     filter_horizontal = ("categories", "products", "region_sets")
     autocomplete_fields = ()
     readonly_fields = ("times_used",)
     change_list_template = "admin/offers/offer/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "name_ja", "kind", "value", "buy_quantity", "get_quantity",
+        (None, {"fields": ("name", "kind", "value", "buy_quantity", "get_quantity",
                            "is_active")}),
         (_("Applies to"), {"fields": ("scope", "categories", "products", "pet_types",
                                       "min_subtotal")}),
@@ -101,7 +105,9 @@ class OfferAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
                     overrides={"country": country, "region": place if "-" in place else None}
                 )
                 price = basket_price(
-                    lines=form.lines(), visitor=visitor, codes=form.cleaned_data["codes"]
+                    lines=form.lines(),
+                    context=pricing_context(visitor),
+                    codes=form.cleaned_data["codes"],
                 )
                 results.append({"place": dict(_flat(place_choices())).get(place, place),
                                  "price": price, "total": money_format(price.total)})  # fmt: skip
@@ -125,7 +131,9 @@ class PricePreviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["places"].choices = [c for c in place_choices() if c[0]]
+        cast(forms.ChoiceField, self.fields["places"]).choices = [
+            c for c in place_choices() if c[0]
+        ]
         products = Product.objects.active().order_by("name")
         for index in range(4):
             self.fields[f"product_{index}"] = forms.ModelChoiceField(
@@ -192,7 +200,7 @@ class PersonalVoucherAdmin(admin.ModelAdmin):
     list_display = ("code", "reason", "percent", "created_at", "expires_at", "used_at", "order")
     list_filter = ("reason",)
     search_fields = ("code",)
-    fields = ("code", "reason", "percent", "name", "name_ja", "created_at", "expires_at",
+    fields = ("code", "reason", "percent", "name_en", "name_ja", "created_at", "expires_at",
               "used_at", "order")  # fmt: skip
     readonly_fields = fields
     date_hierarchy = "created_at"

@@ -1,10 +1,13 @@
-"""Pricing: basket lines + visitor + entered codes → priced lines, discounts, shipping, total.
+"""Pricing: fetch what pricing reads once, then compute with pure functions.
 
-One pure function, `basket_price()`, serves the product card, product page, basket, checkout and
-order placement, so every page shows the same figures. Offers come from a per-process snapshot
-(versioned through the shared cache like segments): pricing runs no SQL query. Placing an order
-passes offers loaded from the database instead, so that no process ever charges a price the
-database no longer allows.
+Fetch: `pricing_context(visitor, *, catalog=None, now=None)` gathers the offer catalog (the
+per-process snapshot, versioned through the shared cache like segments, or offers just loaded from
+the database when placing an order), the live offers the visitor qualifies for and one `now`
+into a frozen `PricingContext`. A request builds it once (`request_pricing_context`).
+
+Compute: `basket_price(*, lines, context, ...)` and `list_prices(products, context)` read only
+their arguments: no cache, no clock, no query. The product card, product page, basket, checkout
+and order placement all go through them, so every page shows the same figures.
 """
 
 from __future__ import annotations
@@ -13,21 +16,21 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from kernel.languages import texts_of
 from kernel.money import currency_default, money_format, money_round
-from kernel.snapshot import snapshot, snapshot_bump, snapshot_recheck
+from kernel.snapshot import Snapshot
 from personalization.visitor import Visitor
+from shop.catalog.models import Product
 
 from .conditions import CompiledOffer, offer_reasons
-from .models import Offer, OfferKind
+from .models import Offer, OfferKind, OfferScope
 from .results import Discount, PricedLine, PriceResult, VoucherTerms
 from .shipping import SHIPPING_METHODS
-
-SNAPSHOT = "offers"
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def offers_load() -> OfferCatalog:
     )
     compiled = tuple(
         CompiledOffer(
-            id=o.pk, name=o.name, name_ja=o.name_ja, kind=o.kind, value=o.value,
+            id=o.pk, names=texts_of(o, "name"), kind=o.kind, value=o.value,
             buy_quantity=o.buy_quantity,
             get_quantity=o.get_quantity, scope=o.scope,
             category_ids=frozenset(c.pk for c in o.categories.all()),
@@ -91,17 +94,33 @@ def offers_load() -> OfferCatalog:
     )
 
 
+# The offer index is built from offers, their categories, products and region sets (by slug):
+# a change to any of them refreshes it (registered in OffersConfig.ready()).
+OFFERS = Snapshot(
+    "offers",
+    load=offers_load,
+    depends_on=(
+        "offers.Offer",
+        "offers.Offer_categories",
+        "offers.Offer_products",
+        "offers.Offer_region_sets",
+        "personalization.RegionSet",
+    ),
+)
+
+
 def offers_cached() -> OfferCatalog:
-    return snapshot(SNAPSHOT, offers_load)
+    return OFFERS.get()
 
 
 def offers_changed() -> None:
-    snapshot_bump(SNAPSHOT)
+    """Offers changed in a way no signal reports (use counts updated in bulk): tell everyone."""
+    OFFERS.bump()
 
 
 def offers_recheck() -> None:
     """This process's offers priced differently from the database's: check the version."""
-    snapshot_recheck(SNAPSHOT)
+    OFFERS.recheck()
 
 
 def code_normalize(code: str) -> str:
@@ -129,31 +148,63 @@ class VisitorOffer:
     sentence: str
 
 
-def offers_for_visitor(
-    visitor: Visitor, *, catalog: OfferCatalog | None = None
-) -> list[VisitorOffer]:
-    """Live offers this visitor qualifies for (whatever the basket), by priority.
+# Fetch: everything pricing reads, gathered once.
 
-    From the process's snapshot, once per request; or from `catalog` (offers just loaded from
-    the database, when placing an order), never remembered."""
-    memo = visitor.memo
-    if catalog is None and "offers" in memo:
-        return memo["offers"]
+
+@dataclass(frozen=True)
+class PricingContext:
+    """What pricing reads, fetched once: the offers (for codes), the live offers this visitor
+    qualifies for by priority (with their sentences), and the one moment prices are for."""
+
+    catalog: OfferCatalog
+    offers: tuple[VisitorOffer, ...]
+    now: datetime.datetime
+
+    @property
+    def to_show(self) -> tuple[VisitorOffer, ...]:
+        """The offers a visitor may be told about: not store codes (shown at their store)."""
+        return tuple(vo for vo in self.offers if not vo.offer.store_only)
+
+
+def offers_for_visitor(
+    visitor: Visitor, *, catalog: OfferCatalog, now: datetime.datetime
+) -> list[VisitorOffer]:
+    """Offers live at `now` that this visitor qualifies for (whatever the basket), by priority."""
     found = []
-    for offer in (catalog or offers_cached()).candidates(visitor):
-        if not offer.live(visitor.now):
+    for offer in catalog.candidates(visitor):
+        if not offer.live(now):
             continue
         reasons = offer_reasons(offer, visitor)
         if reasons is not None:
             found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
-    if catalog is None:
-        memo["offers"] = found
     return found
 
 
-def offers_to_show(visitor: Visitor) -> list[VisitorOffer]:
-    """The offers a visitor may be told about: not store codes (shown at their store)."""
-    return [vo for vo in offers_for_visitor(visitor) if not vo.offer.store_only]
+def pricing_context(
+    visitor: Visitor, *, catalog: OfferCatalog | None = None, now: datetime.datetime | None = None
+) -> PricingContext:
+    """Gather what pricing reads for this visitor: from the process's snapshot of offers, or
+    from `catalog` (offers just loaded from the database, when placing an order), at `now`
+    (the visitor's moment unless told)."""
+    catalog = catalog if catalog is not None else offers_cached()
+    now = now if now is not None else visitor.now
+    return PricingContext(
+        catalog=catalog,
+        offers=tuple(offers_for_visitor(visitor, catalog=catalog, now=now)),
+        now=now,
+    )
+
+
+def request_pricing_context(request: HttpRequest) -> PricingContext:
+    """The request's visitor's pricing context, built on first use and kept on the request."""
+    held: PricingContext | None = getattr(request, "_pricing_context", None)
+    if held is None:
+        held = pricing_context(request.visitor)  # type: ignore[attr-defined]
+        request._pricing_context = held  # type: ignore[attr-defined]
+    return held
+
+
+# Compute: pure functions of their arguments.
 
 
 def _percent_off(lines: list[PricedLine], percent: Decimal) -> Decimal:
@@ -196,29 +247,23 @@ def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
 
 def basket_price(
     *,
-    lines: Iterable[tuple[Any, int]],
-    visitor: Visitor,
+    lines: Iterable[tuple[Product, int]],
+    context: PricingContext,
     codes: Sequence[str] = (),
     shipping_method: str = "standard",
-    now: datetime.datetime | None = None,
     vouchers: Sequence[VoucherTerms] = (),
-    catalog: OfferCatalog | None = None,
 ) -> PriceResult:
-    """Price a basket for a visitor with the codes they entered.
+    """Price a basket with the codes entered, from what `context` gathered.
 
     `vouchers` are the personal vouchers among the codes, looked up for this shopper
-    (`shop.offers.vouchers.vouchers_for_codes`): they are not part of the shared offers.
-    `catalog` replaces the process's snapshot of offers: placing an order prices with offers
-    loaded from the database (`offers_load()`), whatever this process last heard."""
-    now = now or visitor.now
+    (`shop.offers.vouchers.vouchers_for_codes`): they are not part of the shared offers."""
+    now = context.now
     priced = [PricedLine(product, quantity, product.price) for product, quantity in lines]
     subtotal = sum((line.gross for line in priced), Decimal(0))
     entered = {code_normalize(code) for code in codes if code.strip()}
-    qualifying = (
-        {vo.offer.id: vo for vo in offers_for_visitor(visitor, catalog=catalog)} if visitor else {}
-    )
+    qualifying = {vo.offer.id: vo for vo in context.offers}
     problems: dict[str, str] = {}
-    by_code = (catalog or offers_cached()).by_code
+    by_code = context.catalog.by_code
     personal = {voucher.code: voucher for voucher in vouchers if voucher.code in entered}
     for code in entered:
         offer = by_code.get(code)
@@ -334,17 +379,29 @@ class ProductPrice:
     badges: tuple[str, ...]
 
 
-def product_price(product, visitor: Visitor) -> ProductPrice:
-    """What one unit costs this visitor now, and the offers that could make it cheaper."""
-    result = basket_price(lines=[(product, 1)], visitor=visitor)
-    unit = result.lines[0].total
-    was = product.price if unit < product.price else product.compare_at_price
-    badges = tuple(
-        vo.sentence
-        for vo in offers_for_visitor(visitor)
+def list_prices(products: Iterable[Product], context: PricingContext) -> dict[int, ProductPrice]:
+    """What one unit of each product costs now, and the offers that could make it cheaper:
+    every card of a listing priced in one call."""
+    badge_offers = [
+        vo
+        for vo in context.offers
         if vo.offer.kind != OfferKind.FREE_SHIPPING
         and not vo.offer.code
-        and vo.offer.covers(product)
-        and vo.offer.scope != "basket"
-    )
-    return ProductPrice(unit, was if was and was > unit else None, badges)
+        and vo.offer.scope != OfferScope.BASKET
+    ]
+    prices = {}
+    for product in products:
+        if product.pk in prices:
+            continue
+        unit = basket_price(lines=[(product, 1)], context=context).lines[0].total
+        was = product.price if unit < product.price else product.compare_at_price
+        badges = tuple(vo.sentence for vo in badge_offers if vo.offer.covers(product))
+        prices[product.pk] = ProductPrice(unit, was if was and was > unit else None, badges)
+    return prices
+
+
+def request_list_prices(
+    request: HttpRequest, products: Iterable[Product]
+) -> dict[int, ProductPrice]:
+    """A listing's prices for the request's visitor: how the catalogue's views price cards."""
+    return list_prices(products, request_pricing_context(request))

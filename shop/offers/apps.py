@@ -7,4 +7,11 @@ class OffersConfig(AppConfig):
     verbose_name = _("Offers")
 
     def ready(self) -> None:
-        from . import receivers, signals  # noqa: F401
+        from kernel.snapshot import snapshot_register
+        from shop.catalog.listing import register_listing_pricer
+
+        from . import receivers  # noqa: F401
+        from .applicator import OFFERS, request_list_prices
+
+        snapshot_register(OFFERS)
+        register_listing_pricer(request_list_prices)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kernel.languages import text_in
+from kernel.scheduling import is_live
 from personalization.facts import fact_display
 from personalization.slots import content, segment_result
 from personalization.visitor import Visitor
 
 from .models import Area, OfferScope
+
+if TYPE_CHECKING:
+    from shop.catalog.models import Product
 
 
 @dataclass(frozen=True)
@@ -21,8 +26,8 @@ class CompiledOffer:
     """An offer as pricing reads it: plain values and id sets, no queries."""
 
     id: int
-    name: str
-    name_ja: str
+    # Every language's name (language → text): the snapshot serves all languages.
+    names: dict[str, str] = field(hash=False)
     kind: str
     value: Decimal
     buy_quantity: int
@@ -52,17 +57,16 @@ class CompiledOffer:
 
     @property
     def shown_name(self) -> str:
-        """The name in the active language."""
-        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
+        """The name in the active language, else in English."""
+        return text_in(self.names)
 
-    def live(self, at) -> bool:
-        if self.starts_at is not None and self.starts_at > at:
-            return False
-        if self.ends_at is not None and self.ends_at <= at:
+    def live(self, at: datetime.datetime) -> bool:
+        """In force at `at` (kernel.scheduling's one rule) and not used up."""
+        if not is_live(self.starts_at, self.ends_at, at):
             return False
         return self.usage_limit is None or self.times_used < self.usage_limit
 
-    def covers(self, product) -> bool:
+    def covers(self, product: Product) -> bool:
         """Whether a product gets the offer: in its scope, and for its pet types if any are
         named ("cat food" is the Food category for cats)."""
         if self.pet_types and product.pet_type not in self.pet_types:

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 from decimal import Decimal
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
-from kernel.scheduling import Scheduled, ScheduledQuerySet
+from kernel.languages import text_in, texts_of
+from kernel.scheduling import Scheduled, ScheduledQuerySet, live_q
 from personalization.models import RegionSet, Segment
 from shop.catalog.models import Category, Product
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OfferKind(models.TextChoices):
@@ -35,8 +41,8 @@ class Area(models.TextChoices):
     RURAL = "rural", _("Rural areas")
 
 
-class OfferQuerySet(ScheduledQuerySet):
-    def live(self, *, at) -> OfferQuerySet:
+class OfferQuerySet(ScheduledQuerySet["Offer"]):
+    def live(self, *, at: datetime.datetime) -> Self:
         """Live and not used up."""
         return (
             super()
@@ -52,9 +58,6 @@ class Offer(Scheduled):
         _("name shown to shoppers"),
         max_length=120,
         help_text=_("One sentence the shopper understands, e.g. “10% off cat food in Kyushu”."),
-    )
-    name_ja = models.CharField(
-        _("name in Japanese"), max_length=120, blank=True, help_text=_("Empty: the name above.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OfferKind.choices)
     value = models.DecimalField(
@@ -119,7 +122,9 @@ class Offer(Scheduled):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = OfferQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(OfferQuerySet)()
 
     class Meta:
         ordering = ("priority", "id")
@@ -135,7 +140,7 @@ class Offer(Scheduled):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         self.code = self.code.strip().upper()
         if self.kind == OfferKind.PERCENT and not 0 < self.value <= 100:
             errors["value"] = _("A percentage is between 1 and 100.")
@@ -224,10 +229,10 @@ class VoucherReason(models.TextChoices):
     PROFILE = "profile", _("Thank you for answering questions")
 
 
-class PersonalVoucherQuerySet(models.QuerySet):
-    def usable(self, *, at) -> PersonalVoucherQuerySet:
-        """Not used and not expired."""
-        return self.filter(used_at__isnull=True, expires_at__gt=at)
+class PersonalVoucherQuerySet(models.QuerySet["PersonalVoucher"]):
+    def usable(self, *, at: datetime.datetime) -> Self:
+        """Not used, and live: given (its start) and not expired (its end)."""
+        return self.filter(live_q(at, starts="created_at", ends="expires_at"), used_at__isnull=True)
 
 
 class PersonalVoucher(models.Model):
@@ -241,7 +246,6 @@ class PersonalVoucher(models.Model):
         _("percent off"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
     )
     name = models.CharField(_("name shown to shoppers"), max_length=120)
-    name_ja = models.CharField(_("name in Japanese"), max_length=120, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -263,7 +267,9 @@ class PersonalVoucher(models.Model):
         related_name="+",
     )
 
-    objects = PersonalVoucherQuerySet.as_manager()
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects = MultilingualManager.from_queryset(PersonalVoucherQuerySet)()
 
     class Meta:
         ordering = ("-created_at",)
@@ -288,7 +294,8 @@ class PersonalVoucher(models.Model):
 
     @property
     def shown_name(self) -> str:
-        return self.name_ja if self.name_ja and get_language() == "ja" else self.name
+        """The name in the active language, else in English."""
+        return text_in(texts_of(self, "name"))
 
     def belongs_to(self, *, user, visitor_id: str) -> bool:
         """Whether this shopper may use it: its account, or the browser that earned it while

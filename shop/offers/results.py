@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shop.catalog.models import Product
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class VoucherTerms:
 
 @dataclass
 class PricedLine:
-    product: Any
+    product: Product
     quantity: int
     unit_price: Decimal
     discount: Decimal = Decimal(0)

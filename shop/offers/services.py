@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -9,10 +10,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from kernel.scheduling import is_live
 from personalization.resolvers.network import client_address
 from shop.cache import throttle_uncounted
+from shop.catalog.models import Product
 
-from .applicator import basket_price, code_normalize, offers_cached, offers_changed
+from .applicator import (
+    OfferCatalog,
+    PricingContext,
+    basket_price,
+    code_normalize,
+    offers_changed,
+)
 from .models import Offer, OrderDiscount, PersonalVoucher, customer_key
 from .results import PriceResult
 from .vouchers import vouchers_for_request
@@ -42,12 +51,12 @@ def codes_for_request(request: HttpRequest) -> list[str]:
     return list(request.session.get(SESSION_KEY, []))
 
 
-def _wrong_code_limits(code: str) -> list[dict]:
+def _wrong_code_limits(code: str, catalog: OfferCatalog) -> list[dict]:
     limits = [
         {"group": "offers.wrong-codes", "rate": WRONG_CODES_PER_ADDRESS,
          "key": lambda group, request: client_address(request)},
     ]  # fmt: skip
-    if code not in offers_cached().by_code:
+    if code not in catalog.by_code:
         limits.append(
             {"group": "offers.wrong-tries", "rate": WRONG_TRIES_PER_CODE,
              "key": lambda group, request: code}
@@ -68,21 +77,31 @@ def _limit_reached(request: HttpRequest, limit: dict, *, campaign: bool) -> bool
     return usage is not None and usage["count"] >= usage["limit"]
 
 
-def code_add(*, request: HttpRequest, code: str, lines, visitor) -> tuple[str, bool]:
-    """Check a code against the basket and keep it; raises CodeRefused with the reason.
+def code_add(
+    *,
+    request: HttpRequest,
+    code: str,
+    lines: Sequence[tuple[Product, int]],
+    context: PricingContext,
+) -> tuple[str, bool]:
+    """Check a code against the basket, priced with `context`, and keep it; raises
+    CodeRefused with the reason.
 
     Returns the code and whether it gives a discount on the basket as it is now."""
     code = code_normalize(code)
     if not code or len(code) > 30:
         raise CodeRefused(_("Enter a voucher code."))
-    limits = _wrong_code_limits(code)
-    campaign = code in offers_cached().by_code
+    limits = _wrong_code_limits(code, context.catalog)
+    campaign = code in context.catalog.by_code
     if any(_limit_reached(request, limit, campaign=campaign) for limit in limits):
         raise CodeRefused(_("Too many wrong codes. Please try again in a few minutes."))
     codes = codes_for_request(request)
     entered = [*codes, code] if code not in codes else codes
     result = basket_price(
-        lines=lines, visitor=visitor, codes=entered, vouchers=vouchers_for_request(request, entered)
+        lines=lines,
+        context=context,
+        codes=entered,
+        vouchers=vouchers_for_request(request, entered, context=context),
     )
     problem = result.code_problems.get(code)
     if problem:
@@ -121,7 +140,7 @@ def offer_uses_check(*, result: PriceResult, email: str, user=None, visitor_id: 
         if discount.voucher_id is not None and (
             voucher is None
             or voucher.used_at is not None
-            or voucher.expires_at <= now
+            or not is_live(voucher.created_at, voucher.expires_at, now)
             or not voucher.belongs_to(user=user, visitor_id=visitor_id)
         ):
             raise OfferUnavailable(
@@ -178,7 +197,7 @@ def offer_uses_record(*, order: Order, result: PriceResult, user=None) -> None:
 def offer_uses_release(*, order: Order) -> None:
     """Give back the uses an order took (its payment failed): the order keeps no discounts."""
     discounts = list(OrderDiscount.objects.filter(order=order).exclude(offer=None))
-    used = [d.offer_id for d in discounts]
+    used = [d.offer_id for d in discounts if d.offer_id is not None]
     OrderDiscount.objects.filter(order=order).delete()
     # A personal voucher is its owner's again, to use on the next attempt.
     PersonalVoucher.objects.filter(order=order).update(used_at=None, order=None)

@@ -8,6 +8,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,11 +17,22 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kernel.languages import language_codes, localized_name
+from kernel.scheduling import is_live
 from personalization.identity import visitor_id
 
-from .applicator import code_normalize, offers_cached, sentence_until
+from .applicator import (
+    OfferCatalog,
+    PricingContext,
+    code_normalize,
+    request_pricing_context,
+    sentence_until,
+)
 from .models import PersonalVoucher, VoucherReason
 from .results import VoucherTerms
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 # Codes are read off a screen and typed: no 0/O or 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -31,14 +43,20 @@ def _code_new() -> str:
 
 
 def vouchers_for_codes(
-    *, codes: Iterable[str], user, visitor_id: str, now: datetime.datetime
+    *,
+    codes: Iterable[str],
+    user: AbstractBaseUser | AnonymousUser | None,
+    visitor_id: str,
+    catalog: OfferCatalog,
+    now: datetime.datetime,
 ) -> list[VoucherTerms]:
-    """The personal vouchers among the codes entered, each with why this shopper cannot use it.
+    """The personal vouchers among the codes entered, each with why this shopper cannot use it
+    at `now`: part of fetching what pricing reads.
 
-    Only codes that are not shared offers' are looked for, so a shopper who entered none (or
-    only campaign codes) costs no query. Someone else's voucher reads like an unknown code: a
-    guess never learns that a code exists."""
-    unknown = {code_normalize(code) for code in codes} - offers_cached().by_code.keys() - {""}
+    Only codes that are not shared offers' (in `catalog`) are looked for, so a shopper who
+    entered none (or only campaign codes) costs no query. Someone else's voucher reads like an
+    unknown code: a guess never learns that a code exists."""
+    unknown = {code_normalize(code) for code in codes} - catalog.by_code.keys() - {""}
     if not unknown:
         return []
     found = []
@@ -48,7 +66,7 @@ def vouchers_for_codes(
             problem = _("“%(code)s” is not a code we know.") % names
         elif voucher.used_at is not None:
             problem = _("“%(code)s” has already been used.") % names
-        elif voucher.expires_at <= now:
+        elif not is_live(voucher.created_at, voucher.expires_at, now):
             problem = _("“%(code)s” is no longer valid.") % names
         else:
             problem = ""
@@ -57,12 +75,18 @@ def vouchers_for_codes(
     return found
 
 
-def vouchers_for_request(request: HttpRequest, codes: Iterable[str]) -> list[VoucherTerms]:
+def vouchers_for_request(
+    request: HttpRequest, codes: Iterable[str], *, context: PricingContext | None = None
+) -> list[VoucherTerms]:
+    """The vouchers among the codes, as of `context` (the request's pricing context unless
+    told): the same offers and the same moment as the prices they go with."""
+    context = context if context is not None else request_pricing_context(request)
     return vouchers_for_codes(
         codes=codes,
         user=request.user,
         visitor_id=visitor_id(request, issue=False),
-        now=timezone.now(),
+        catalog=context.catalog,
+        now=context.now,
     )
 
 
@@ -79,9 +103,9 @@ def voucher_grant(*, reason: str, user, visitor_id: str) -> PersonalVoucher | No
         return None
     reward = settings.SHOP_PROFILE_REWARD
     names = {}
-    for language in ("en", "ja"):
+    for language in language_codes():
         with translation.override(language):
-            names[language] = _("%(percent)s%% off, thank you for telling us about you") % {
+            names[localized_name("name", language)] = _("%(percent)s%% off your next order") % {
                 "percent": reward["percent"]
             }
     try:
@@ -90,8 +114,7 @@ def voucher_grant(*, reason: str, user, visitor_id: str) -> PersonalVoucher | No
                 code=_code_new(),
                 reason=reason,
                 percent=Decimal(reward["percent"]),
-                name=names["en"],
-                name_ja=names["ja"],
+                **names,
                 owner=user,
                 visitor_id=visitor_id,
                 expires_at=timezone.now() + datetime.timedelta(days=reward["days"]),

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -72,8 +75,9 @@ class OrderAdminForm(forms.ModelForm):
         model = Order
         fields = ("status", "tracking_number")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if self.instance.pk and status and status != self.initial.get("status"):
             if not self.instance.__class__(status=self.initial["status"]).can_move_to(status):
@@ -144,8 +148,7 @@ class OrderAdmin(admin.ModelAdmin):
     # What the customer ordered and paid is a record: staff change only the status.
     readonly_fields = tuple(
         name
-        for _title, options in fieldsets
-        for name in options["fields"]
+        for name in flatten_fieldsets(fieldsets)
         if name not in {"status", "tracking_number", "note"}
     ) + ("email_failures",)
 
@@ -162,7 +165,8 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("e-mail failed"), boolean=True, ordering="email_failed")
     def email_failed(self, order: Order) -> bool:
-        return order.email_failed
+        # Annotated by get_queryset above.
+        return bool(getattr(order, "email_failed", False))
 
     @admin.display(description=_("e-mails not sent"))
     def email_failures(self, order: Order) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +16,11 @@ class OrderFindForm(forms.Form):
 
     # Whether an order was searched for (and so, if the form is invalid, not found).
     looked_up = False
+    order: Order | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         number = data.get("number", "").strip().upper()
         email = data.get("email", "")
         if number and email:

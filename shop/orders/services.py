@@ -88,6 +88,7 @@ def order_status_set(
 
 def _restock(order: Order) -> None:
     for line in order.lines.exclude(product=None):
+        assert line.product_id is not None  # excluded above
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,10 +31,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def order_timeline(order: Order) -> list[dict]:
+def order_timeline(order: Order) -> list[dict[str, Any]]:
     """Each step of the happy path with its event (or None while still to come)."""
     events = {event.status: event for event in order.events.all()}
-    steps = [{"status": OrderStatus(s), "event": events.get(s)} for s in TIMELINE]
+    steps: list[dict[str, Any]] = [
+        {"status": OrderStatus(s), "event": events.get(s)} for s in TIMELINE
+    ]
     if OrderStatus.AWAITING_PAYMENT in events and OrderStatus.PAID not in events:
         # Written before the money was taken: the wait (or why it ended) leads the timeline.
         awaiting = OrderStatus.AWAITING_PAYMENT
@@ -48,6 +52,7 @@ def order_timeline(order: Order) -> list[dict]:
 
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     orders = Order.objects.filter(user=request.user).prefetch_related("lines")
     return render(request, "orders/order_list.html", {"orders": orders})
 
@@ -64,7 +69,7 @@ def order_find(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/order_find.html", context, status=429)
     form = OrderFindForm(request.POST or None)
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and form.order is not None:  # a valid form found its order
             order_remember(request, form.order)
             return redirect(form.order)
         if form.looked_up:

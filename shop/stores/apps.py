@@ -7,4 +7,8 @@ class StoresConfig(AppConfig):
     verbose_name = _("Stores")
 
     def ready(self) -> None:
-        from . import nearby  # noqa: F401  (connects the cache invalidation)
+        from kernel.snapshot import snapshot_register
+
+        from .nearby import STORES
+
+        snapshot_register(STORES)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 
 from kernel.regions import region_name
 
@@ -49,6 +51,10 @@ class Store(models.Model):
         _("vet partner"), default=False, help_text=_("A partner vet practice works here.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    # modeltranslation's manager, declared rather than swapped in by it at start-up (it leaves
+    # one that is already multilingual as it is): the same manager, which type checkers can see.
+    objects: ClassVar[MultilingualManager[Store]] = MultilingualManager()
 
     class Meta:
         ordering = ("country", "region", "name")

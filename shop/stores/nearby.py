@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
-from kernel.snapshot import snapshot, snapshot_bump
+from kernel.snapshot import Snapshot
 from personalization.visitor import Visitor
 
 from .models import Store
@@ -23,13 +20,16 @@ class NearbyStore:
     distance_km: float | None  # None when only the region is known
 
 
+def stores_load() -> tuple[Store, ...]:
+    return tuple(Store.objects.filter(is_active=True))
+
+
+# Registered in StoresConfig.ready(): a store's save or delete refreshes it once committed.
+STORES = Snapshot("stores", load=stores_load, depends_on=("stores.Store",))
+
+
 def stores_cached() -> tuple[Store, ...]:
-    return snapshot("stores", lambda: tuple(Store.objects.filter(is_active=True)))
-
-
-@receiver([post_save, post_delete], sender=Store, dispatch_uid="stores_changed")
-def _stores_changed(sender, **kwargs) -> None:
-    snapshot_bump("stores")
+    return STORES.get()
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -59,3 +59,25 @@ def store_near(visitor: Visitor) -> NearbyStore | None:
     region = visitor.region
     same_region = [s for s in stores if region and s.region == region]
     return NearbyStore(same_region[0], None) if same_region else None
+
+
+def stores_by_distance(visitor: Visitor, *, vet_partners: bool = False) -> list[NearbyStore]:
+    """Every active store (or partner vet), the nearest first.
+
+    With the visitor's coordinates, by great-circle distance. Without them, the visitor's own
+    region first, then the rest of their country, then the other countries: a Tokyo visitor is
+    never shown Sydney first."""
+    stores = [s for s in stores_cached() if s.is_vet_partner or not vet_partners]
+    latitude, longitude = visitor.get("latitude"), visitor.get("longitude")
+    if latitude is not None and longitude is not None:
+        measured = [
+            NearbyStore(s, distance_km(latitude, longitude, float(s.latitude), float(s.longitude)))
+            for s in stores
+        ]
+        return sorted(measured, key=lambda nearby: nearby.distance_km or 0.0)
+
+    def closeness(store: Store) -> tuple[int, str, str, str]:
+        rank = 0 if store.region == visitor.region else 1 if store.country == visitor.country else 2
+        return rank, store.country, store.region, store.name
+
+    return [NearbyStore(s, None) for s in sorted(stores, key=closeness)]

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,15 @@ def test_wrong_password_is_refused_with_a_message(client, user):
     assert "not correct" in response.content.decode()
 
 
-def test_password_reset_sends_an_email(client, user):
+def test_password_reset_sends_an_email_in_the_shops_name(client, user, settings):
+    settings.SHOP_SITE_URL = "https://shop.example.com"
     client.post(reverse("account_reset_password"), {"email": user.email})
     assert len(mail.outbox) == 1
-    assert user.email in mail.outbox[0].to
+    message = mail.outbox[0]
+    assert user.email in message.to
+    assert message.subject.startswith("[Storefront] ")
+    assert "Hello from Storefront!" in message.body
+    assert "Thank you for using Storefront!\nshop.example.com" in message.body
 
 
 def test_auth_pages_use_the_shop_layout(client):
@@ -71,3 +77,22 @@ def test_staff_groups_exist():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Merchandisers"}
+
+
+def test_the_account_page_shows_answers_as_questions_and_labels(client, user):
+    from django.utils import timezone
+
+    from personalization.models import Answer, Question, QuestionKind
+
+    Question.objects.create(
+        key="pet", prompt="Dog or cat?", prompt_ja="犬と猫、どちら？", kind=QuestionKind.SINGLE,
+        choices=[{"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+                 {"value": "cat", "label_en": "Cat", "label_ja": "猫"}],
+    )  # fmt: skip
+    Answer.objects.create(user=user, key="pet", value="cat", answered_at=timezone.now())
+    client.force_login(user)
+    text = page_text(client.get(reverse("accounts:profile")))
+    assert "Dog or cat? — Cat" in text
+    assert "pet: cat" not in text
+    text = page_text(client.get(reverse("accounts:profile"), headers={"Accept-Language": "ja"}))
+    assert "犬と猫、どちら？ — 猫" in text

@@ -10,8 +10,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import Browser, BrowserContext
 
-from kernel.snapshot import snapshot_bump
-from personalization.slots import content_changed
+from kernel.snapshot import snapshots_declared
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must be allowed here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,9 +65,8 @@ def migrated_data(transactional_db):
     state_apps = MigrationLoader(connection).project_state().apps
     for module, function in DATA_MIGRATIONS:
         getattr(import_module(module), function)(state_apps, None)
-    for name in ("region-sets", "questions", "offers", "stores"):
-        snapshot_bump(name)
-    content_changed()
+    for declared in snapshots_declared():
+        declared.bump()
 
 
 # Every page any browser test opens reports what the Content-Security-Policy refused: the

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Browser, expect
 
-from kernel.snapshot import snapshot_bump
-from personalization.models import RegionSet
+from personalization.models import REGION_SETS, RegionSet
 from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind
 from tests.factories import ProductFactory
@@ -18,7 +17,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def _snapshots_bump() -> None:
-    snapshot_bump("region-sets")
+    REGION_SETS.bump()
     offers_changed()
 
 

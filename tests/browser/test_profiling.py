@@ -44,8 +44,8 @@ def cat_profiling(transactional_db):
     _default_slots()
     pet = Question.objects.create(
         key="pet", prompt=PET_PROMPT, kind=QuestionKind.SINGLE, position=20,
-        choices=[{"value": "dog", "label": "Dog", "label_ja": "犬"},
-                 {"value": "cat", "label": "Cat", "label_ja": "猫"}],
+        choices=[{"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+                 {"value": "cat", "label_en": "Cat", "label_ja": "猫"}],
     )  # fmt: skip
     Question.objects.create(
         key="pet_name", prompt=PET_NAME_PROMPT, kind=QuestionKind.TEXT, prerequisite=pet,
@@ -115,8 +115,8 @@ def test_a_new_visitor_answers_with_htmx_and_keeps_it_all_on_signing_up(
 
     sign_up_and_open_the_account(page, live_server.url)
     main = page.get_by_role("main")
-    expect(main).to_contain_text("pet: cat")
-    expect(main).to_contain_text("pet_name: Mochi")
+    expect(main).to_contain_text(f"{PET_PROMPT} — Cat")
+    expect(main).to_contain_text(f"{PET_NAME_PROMPT} — Mochi")
     expect(main.get_by_text(code)).to_be_visible()
     context.close()
 
@@ -149,8 +149,8 @@ def test_a_new_visitor_answers_without_javascript_and_keeps_it_all_on_signing_up
 
     sign_up_and_open_the_account(page, live_server.url)
     main = page.get_by_role("main")
-    expect(main).to_contain_text("pet: cat")
-    expect(main).to_contain_text("pet_name: Mochi")
+    expect(main).to_contain_text(f"{PET_PROMPT} — Cat")
+    expect(main).to_contain_text(f"{PET_NAME_PROMPT} — Mochi")
     expect(main.get_by_text(code)).to_be_visible()
     context.close()
 

@@ -53,7 +53,7 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
         key="pet",
         prompt="Dog, cat or another friend?",
         kind="single",
-        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+        choices=[{"value": "dog", "label_en": "Dog"}, {"value": "cat", "label_en": "Cat"}],
     )
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
     page = context.new_page()
@@ -99,7 +99,7 @@ def test_an_editor_targets_cat_people_in_japan_on_phones_and_previews_it(
     page.goto(f"{live_server.url}/admin/personalization/variant/add/")
     page.get_by_label("Slot").select_option(label="Home page hero")
     page.get_by_label("Internal name").fill("Autumn cats, phones")
-    page.get_by_label("Headline").fill(HEADLINE)
+    page.get_by_label("Headline [en]").fill(HEADLINE)
     page.get_by_label("Segment").select_option(label=SEGMENT)
     page.get_by_label("Priority").fill("1")
     page.get_by_role("button", name="Save", exact=True).click()

@@ -48,7 +48,12 @@ def test_a_new_shopper_searches_buys_and_follows_the_order(
     page = context.new_page()
     page.goto(live_server.url)
 
-    page.get_by_role("searchbox", name="Search products").fill("cooling")
+    searchbox = page.get_by_role("searchbox", name="Search products")
+    if viewport["width"] < 640:
+        # A phone's header is one row: the search form waits behind its icon.
+        expect(searchbox).to_be_hidden()
+        page.get_by_role("link", name="Search products").click()
+    searchbox.fill("cooling")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Results for “cooling”")).to_be_visible()
     page.get_by_role("link", name="Cooling gel mat").first.click()

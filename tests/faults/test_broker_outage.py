@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -31,6 +33,6 @@ def test_an_order_is_placed_quickly_while_the_broker_is_hung(
     assert mail.outbox == []
 
     shared_cache.resume()
-    OrderEvent.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+    OrderEvent.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     assert order_emails_send_pending() >= 1  # the sweep (send_pending_order_emails) sends it
     assert any(order.number in message.subject for message in mail.outbox)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,7 @@ from shop.orders.services import order_emails_send_pending, order_event_add
 from tests.factories import UserFactory
 from tests.faults.smtp_sink import free_port, smtp_sink_fixture  # noqa: F401
 
-MINUTE = timezone.timedelta(minutes=1)
+MINUTE = timedelta(minutes=1)
 
 
 def paid_order(email: str, key: str) -> Order:
@@ -67,7 +68,7 @@ def test_a_refused_address_is_never_tried_again(smtp_sink):
     smtp_sink.refused.add("nobody@example.com")
     order_emails_send_pending()
 
-    later = timezone.now() + timezone.timedelta(days=2)
+    later = timezone.now() + timedelta(days=2)
     assert order_emails_send_pending(now=later) == 0
     assert smtp_sink.tried["nobody@example.com"] == 1
     assert confirmation(refused).email_attempts == 1
@@ -133,7 +134,7 @@ def test_the_back_off_doubles_and_gives_up_after_the_last_attempt(smtp_sink, set
     assert event.email_attempts == 3
     assert event.email_failed_at is not None
     assert "451" in event.email_error
-    order_emails_send_pending(now=now + timezone.timedelta(days=1))
+    order_emails_send_pending(now=now + timedelta(days=1))
     assert smtp_sink.tried["busy@example.com"] == 3
 
 
@@ -152,7 +153,7 @@ def test_a_mail_server_that_is_down_is_retried_and_the_email_sent_when_it_is_bac
     assert event.email_error
 
     settings.EMAIL_PORT = sink_port
-    assert order_emails_send_pending(now=start + timezone.timedelta(hours=1)) == 1
+    assert order_emails_send_pending(now=start + timedelta(hours=1)) == 1
     assert len(smtp_sink.received_by("aiko@example.com")) == 1
 
 
@@ -242,5 +243,5 @@ def test_staff_retry_a_failed_email_and_it_is_sent_once(
     event = confirmation(order)
     assert event.emailed_at is not None
     assert event.email_failed_at is None
-    assert order_emails_send_pending(now=timezone.now() + timezone.timedelta(days=1)) == 0
+    assert order_emails_send_pending(now=timezone.now() + timedelta(days=1)) == 0
     assert len(smtp_sink.received_by("nobody@example.com")) == 1

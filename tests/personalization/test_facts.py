@@ -38,7 +38,7 @@ def pet_question() -> Question:
         key="pet",
         prompt="Dog or cat?",
         kind="single",
-        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+        choices=[{"value": "dog", "label_en": "Dog"}, {"value": "cat", "label_en": "Cat"}],
     )
 
 

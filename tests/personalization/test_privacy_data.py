@@ -29,8 +29,8 @@ CONSENT = app_settings.CONSENT_COOKIE
 HISTORY = app_settings.HISTORY_COOKIE
 REGION = app_settings.REGION_COOKIE
 PETS = [
-    {"value": "dog", "label": "Dog", "label_ja": "犬"},
-    {"value": "cat", "label": "Cat", "label_ja": "猫"},
+    {"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+    {"value": "cat", "label_en": "Cat", "label_ja": "猫"},
 ]
 
 

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 CONSENT = app_settings.CONSENT_COOKIE
 PETS = [
-    {"value": "dog", "label": "Dog", "label_ja": "犬"},
-    {"value": "cat", "label": "Cat", "label_ja": "猫"},
+    {"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+    {"value": "cat", "label_en": "Cat", "label_ja": "猫"},
 ]
 NAME_PROMPT = "What should we call you?"
 PET_PROMPT = "Dog, cat or another friend?"
@@ -329,8 +329,8 @@ def test_signing_up_keeps_the_voucher(signed_up, django_user_model):
 def test_the_account_page_shows_the_answers_and_the_voucher(signed_up):
     client, code = signed_up
     text = page_text(client.get(reverse("accounts:profile")))
-    assert "name: Aiko" in text
-    assert "pet: cat" in text
+    assert f"{NAME_PROMPT} — Aiko" in text
+    assert f"{PET_PROMPT} — Cat" in text
     assert code in text
 
 

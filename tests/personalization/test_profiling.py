@@ -44,8 +44,8 @@ CONSENT = app_settings.CONSENT_COOKIE
 HISTORY = app_settings.HISTORY_COOKIE
 PASSWORD = "correct-horse-battery"  # what UserFactory sets
 PETS = [
-    {"value": "dog", "label": "Dog", "label_ja": "犬"},
-    {"value": "cat", "label": "Cat", "label_ja": "猫"},
+    {"value": "dog", "label_en": "Dog", "label_ja": "犬"},
+    {"value": "cat", "label_en": "Cat", "label_ja": "猫"},
 ]
 T0 = datetime.datetime(2025, 1, 15, 3, 0, tzinfo=datetime.UTC)
 IPHONE = (
@@ -398,7 +398,7 @@ def test_a_follow_up_question_comes_after_any_answer_to_its_prerequisite(
 def test_a_follow_up_for_one_answer_is_asked_after_that_answer(visit, pet_question):
     make_question(
         "indoor", QuestionKind.SINGLE, prompt="Does your cat go outside?", position=30,
-        choices=[{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        choices=[{"value": "yes", "label_en": "Yes"}, {"value": "no", "label_en": "No"}],
         prerequisite=pet_question, prerequisite_value="cat",
     )  # fmt: skip
     request = visit()

@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 
-from kernel.snapshot import snapshot_bump
 from personalization.conf import app_settings
-from personalization.models import RegionSet
+from personalization.models import REGION_SETS, RegionSet
 from personalization.resolvers.location import region_store
 from personalization.visitor import Source, Visitor, resolve_visitor
 
@@ -211,7 +210,7 @@ def test_a_visitor_placed_by_default_is_in_the_whole_country_set(rf):
 @pytest.mark.usefixtures("japan_sets")
 def test_an_inactive_set_is_never_matched(rf):
     RegionSet.objects.filter(slug="okinawa").update(is_active=False)
-    snapshot_bump("region-sets")  # update() sends no signal
+    REGION_SETS.bump()  # update() sends no signal
     visitor = visitor_in(rf, "JP-47")
     assert visitor["region_sets"] == ("japan",)
     assert visitor["area"] == "urban"

@@ -20,7 +20,7 @@ from django.urls import reverse
 from kernel import snapshot
 from personalization.models import Condition, Segment, SegmentMatch, Slot, Variant
 from personalization.rules import condition_clean
-from personalization.slots import SNAPSHOT, content_changed, slot_choose
+from personalization.slots import CONTENT, content_changed, slot_choose
 from personalization.visitor import Fact, Source, Visitor
 from tests.factories import png_bytes
 from tests.pages import page_text
@@ -401,21 +401,21 @@ def test_a_save_in_one_process_reaches_the_others_through_the_shared_cache(
     process_two: dict = {}
     monkeypatch.setattr(snapshot, "_local", process_one)
     assert shown() == HERO_DEFAULT  # process 1 loads version A
-    version_a = process_one[SNAPSHOT][0]
+    version_a = process_one[CONTENT.name][0]
 
     monkeypatch.setattr(snapshot, "_local", process_two)
     assert shown() == HERO_DEFAULT  # process 2 starts empty and loads version A too
-    assert process_two[SNAPSHOT][0] == version_a
+    assert process_two[CONTENT.name][0] == version_a
 
     with django_capture_on_commit_callbacks(execute=True):
         Variant.objects.create(slot=hero(), name="Autumn", headline="Autumn cats", priority=1)
-    assert cache.get(f"personalization:snapshot:{SNAPSHOT}") != version_a
+    assert cache.get(f"personalization:snapshot:{CONTENT.name}") != version_a
     assert shown() == "Autumn cats"  # process 2, on its next call
 
     monkeypatch.setattr(snapshot, "_local", process_one)
-    assert process_one[SNAPSHOT][0] == version_a  # still holding the old content…
+    assert process_one[CONTENT.name][0] == version_a  # still holding the old content…
     assert shown() == "Autumn cats"  # …until its next call asks the shared cache
-    assert process_one[SNAPSHOT][0] == process_two[SNAPSHOT][0]
+    assert process_one[CONTENT.name][0] == process_two[CONTENT.name][0]
 
 
 def test_a_process_with_an_empty_snapshot_sees_the_latest_save(
@@ -504,3 +504,16 @@ def test_the_why_popover_of_an_unknown_slot_is_not_found(client):
         reverse("personalization:why_slot", args=["no-such-slot"]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 404
+
+
+def test_a_slot_with_nothing_to_show_is_left_out_of_the_page(client, category):
+    # The migrated category banner's default has no headline, text, picture or button.
+    page = client.get(reverse("catalog:category", args=[category.slug])).content.decode()
+    assert 'id="slot-category-banner"' not in page
+
+    default = Variant.objects.get(slot__key="category-banner", is_default=True)
+    default.headline = "Free delivery on food over ¥5,000"
+    default.save()
+    page = client.get(reverse("catalog:category", args=[category.slug])).content.decode()
+    assert 'id="slot-category-banner"' in page
+    assert "Free delivery on food over ¥5,000" in page

@@ -236,7 +236,10 @@ def test_the_why_page_names_the_preview_as_the_source(preview_staff_client):
 def test_the_preview_sets_area_campaign_account_and_answers(preview_staff_client):
     Question.objects.create(key="name", prompt="Your name?", kind="text")
     Question.objects.create(
-        key="pet", prompt="Dog or cat?", kind="single", choices=[{"value": "cat", "label": "Cat"}]
+        key="pet",
+        prompt="Dog or cat?",
+        kind="single",
+        choices=[{"value": "cat", "label_en": "Cat"}],
     )
     start_preview(
         preview_staff_client, place="JP-13", area="rural", utm_campaign="spring",

@@ -23,18 +23,23 @@ from shop.demo.rows import Tally, records_read, upsert, yen
 @dataclass(frozen=True, kw_only=True)
 class DemoCategory:
     name: str
+    name_ja: str
     description: str
-    children: list[dict[str, str]] = field(default_factory=list)  # {name, description}
+    description_ja: str
+    # {name, name_ja, description, description_ja}
+    children: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
 class DemoProduct:
     name: str
+    name_ja: str
     category: str  # slug of a subcategory
     pet_type: str
     price: int  # whole yen
     stock: int
     description: str
+    description_ja: str
     compare_at_price: int | None = None
     season: str = Season.ALL_YEAR
     pictures: int = 1  # featured products also get a second, detail picture
@@ -48,9 +53,11 @@ def categories_load(*, tally: Tally) -> dict[str, Category]:
             Category,
             {"slug": slugify(demo.name)},
             {
-                "name": demo.name,
+                "name_en": demo.name,
+                "name_ja": demo.name_ja,
                 "parent": None,
-                "description": demo.description,
+                "description_en": demo.description,
+                "description_ja": demo.description_ja,
                 "position": position,
             },
         )
@@ -61,9 +68,11 @@ def categories_load(*, tally: Tally) -> dict[str, Category]:
                 Category,
                 {"slug": slugify(child_data["name"])},
                 {
-                    "name": child_data["name"],
+                    "name_en": child_data["name"],
+                    "name_ja": child_data["name_ja"],
                     "parent": parent,
-                    "description": child_data["description"],
+                    "description_en": child_data["description"],
+                    "description_ja": child_data["description_ja"],
                     "position": child_position,
                 },
             )
@@ -79,9 +88,11 @@ def products_load(*, categories: dict[str, Category], tally: Tally) -> None:
             Product,
             {"slug": slugify(demo.name)},
             {
-                "name": demo.name,
+                "name_en": demo.name,
+                "name_ja": demo.name_ja,
                 "category": categories[demo.category],
-                "description": demo.description,
+                "description_en": demo.description,
+                "description_ja": demo.description_ja,
                 "price": yen(demo.price),
                 "compare_at_price": yen(demo.compare_at_price),
                 "stock": demo.stock,

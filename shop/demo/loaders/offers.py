@@ -50,7 +50,7 @@ def offers_load(*, tally: Tally) -> None:
             ends_at = timezone.make_aware(datetime.datetime(year, month, day, 23, 59))
         offer, outcome = upsert(
             Offer,
-            {"name": demo.name},
+            {"name_en": demo.name},
             {
                 "name_ja": demo.name_ja,
                 "kind": demo.kind,

@@ -16,7 +16,20 @@ from django.core.files.base import ContentFile
 from personalization.models import Condition, Question, RegionSet, Segment, Slot, Variant
 from personalization.services import variant_renditions_update
 from shop.demo.pictures import banner_picture
-from shop.demo.rows import Tally, records_read, upsert
+from shop.demo.rows import UPDATED, Tally, records_read, upsert
+
+# Japanese-only copies of variants that earlier demo data made; the variants now carry their
+# Japanese text themselves, so a database loaded before is switched over.
+RETIRED_VARIANTS = (
+    "Cat people hero (ja)",
+    "Dog people hero (ja)",
+    "Japanese default hero",
+    "Rural free shipping (ja)",
+    "Welcome back (ja)",
+    "Japanese default strip",
+    "Japanese default aside",
+    "Japanese default notice",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,8 +59,12 @@ class DemoVariant:
     headline: str
     body: str = ""
     cta_label: str = ""
+    headline_ja: str = ""
+    body_ja: str = ""
+    cta_label_ja: str = ""
     cta_url: str = ""
-    language: str = ""
+    language: str = ""  # only for visitors reading this language; empty: everyone
+    is_default: bool = False  # the slot's default, made by a migration: its text in Japanese
     picture: dict[str, str] | None = None  # {pet_type, background, mood}
 
 
@@ -58,7 +75,7 @@ class DemoQuestion:
     prompt_ja: str
     kind: str
     position: int
-    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label, label_ja}
+    choices: list[dict[str, str]] = field(default_factory=list)  # {value, label_en, label_ja}
     prerequisite: str | None = None  # key of a question answered first
 
 
@@ -99,31 +116,41 @@ def content_load(*, tally: Tally) -> None:
                     position=position,
                 )
     slots = {slot.key: slot for slot in Slot.objects.all()}
-    for demo in records_read(name="variants", record=DemoVariant):
+    for demo_variant in records_read(name="variants", record=DemoVariant):
         variant, outcome = upsert(
             Variant,
-            {"slot": slots[demo.slot], "name": demo.name},
+            {"slot": slots[demo_variant.slot], "name": demo_variant.name},
             {
-                "segment": segments[demo.segment] if demo.segment else None,
-                "priority": demo.priority,
-                "headline": demo.headline,
-                "body": demo.body,
-                "cta_label": demo.cta_label,
-                "cta_url": demo.cta_url,
-                "language": demo.language,
+                "segment": segments[demo_variant.segment] if demo_variant.segment else None,
+                "priority": demo_variant.priority,
+                "headline_en": demo_variant.headline,
+                "headline_ja": demo_variant.headline_ja,
+                "body_en": demo_variant.body,
+                "body_ja": demo_variant.body_ja,
+                "cta_label_en": demo_variant.cta_label,
+                "cta_label_ja": demo_variant.cta_label_ja,
+                "cta_url": demo_variant.cta_url,
+                "is_default": demo_variant.is_default,
+                "language": demo_variant.language,
                 "is_active": True,
             },
         )
         tally.add("Variants", outcome)
-        if demo.picture and not variant.image:
+        if demo_variant.picture and not variant.image:
             picture = banner_picture(
-                pet_type=demo.picture["pet_type"],
-                background=demo.picture["background"],
-                mood=demo.picture["mood"],
+                pet_type=demo_variant.picture["pet_type"],
+                background=demo_variant.picture["background"],
+                mood=demo_variant.picture["mood"],
             )
             variant.alt_text = picture.alt_text
-            variant.image.save(f"{demo.slot}-{variant.pk}.png", ContentFile(picture.content))
+            variant.image.save(
+                f"{demo_variant.slot}-{variant.pk}.png", ContentFile(picture.content)
+            )
             variant_renditions_update(variant_id=variant.pk)
+    for variant in Variant.objects.filter(name__in=RETIRED_VARIANTS, is_active=True):
+        variant.is_active = False
+        variant.save(update_fields=["is_active", "updated_at"])
+        tally.add("Variants", UPDATED)
 
 
 def questions_load(*, tally: Tally) -> None:
@@ -133,7 +160,7 @@ def questions_load(*, tally: Tally) -> None:
             Question,
             {"key": demo.key},
             {
-                "prompt": demo.prompt,
+                "prompt_en": demo.prompt,
                 "prompt_ja": demo.prompt_ja,
                 "kind": demo.kind,
                 "position": demo.position,

@@ -22,6 +22,10 @@ class DemoStore:
     region: str
     city: str
     address: str
+    # In Japanese; an address abroad stays as it is written there.
+    name_ja: str = ""
+    city_ja: str = ""
+    address_ja: str = ""
     postal_code: str
     latitude: str  # a string, so the decimal is exactly what the file says
     longitude: str
@@ -39,11 +43,14 @@ def stores_load(*, tally: Tally) -> None:
             Store,
             {"slug": demo.slug},
             {
-                "name": demo.name,
+                "name_en": demo.name,
+                "name_ja": demo.name_ja,
                 "country": demo.country,
                 "region": demo.region,
-                "city": demo.city,
-                "address": demo.address,
+                "city_en": demo.city,
+                "city_ja": demo.city_ja,
+                "address_en": demo.address,
+                "address_ja": demo.address_ja,
                 "postal_code": demo.postal_code,
                 "phone": demo.phone,
                 "latitude": Decimal(demo.latitude),

@@ -1,42 +1,54 @@
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
+from django import template
+from django.http import HttpRequest
+
+from shop.catalog.models import Product
 from shop.stores.nearby import store_near
 
-from ..applicator import ProductPrice, offers_for_visitor, offers_to_show, product_price
+from ..applicator import ProductPrice, list_prices, request_pricing_context
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def price_for(context, product) -> ProductPrice:
-    """{% price_for product as price %}: this visitor's unit price and offer badges."""
-    visitor = getattr(context.get("request"), "visitor", None)
-    if visitor is None:
+def price_for(context: template.Context, product: Product) -> ProductPrice:
+    """{% price_for product as price %}: the card's price, as its view priced the listing
+    (`product_prices`, from `shop.catalog.listing.listing_prices`)."""
+    found: ProductPrice | None = (context.get("product_prices") or {}).get(product.pk)
+    if found is not None:
+        return found
+    request: HttpRequest | None = context.get("request")
+    if request is None or not hasattr(request, "visitor"):
         return ProductPrice(product.price, product.compare_at_price, ())
-    return product_price(product, visitor)
+    # A template whose view did not price it: still this request's one pricing context.
+    return list_prices([product], request_pricing_context(request))[product.pk]
 
 
 @register.inclusion_tag("offers/partials/_strip.html", takes_context=True)
-def offers_strip(context, limit: int = 3) -> dict:
+def offers_strip(context: template.Context, limit: int = 3) -> dict[str, Any]:
     """The offers for the visitor's region, as a strip on home and category pages."""
-    request = context.get("request")
-    visitor = getattr(request, "visitor", None)
-    offers = offers_to_show(visitor) if visitor is not None else []
+    request: HttpRequest | None = context.get("request")
+    offers = (
+        request_pricing_context(request).to_show
+        if request is not None and hasattr(request, "visitor")
+        else ()
+    )
     return {"offers": offers[:limit], "more": len(offers) > limit, "request": request}
 
 
 @register.inclusion_tag("offers/partials/_near_you.html", takes_context=True)
-def store_near_you(context) -> dict:
+def store_near_you(context: template.Context) -> dict[str, Any]:
     """The nearest store with its hours and store code, else the online offer."""
-    request = context.get("request")
+    request: HttpRequest | None = context.get("request")
     visitor = getattr(request, "visitor", None)
     nearby = store_near(visitor) if visitor is not None else None
     store_codes = []
     online = []
-    if visitor is not None:
-        for vo in offers_for_visitor(visitor):
+    if request is not None and visitor is not None:
+        for vo in request_pricing_context(request).offers:
             if vo.offer.store_only and nearby and vo.offer.store_id == nearby.store.pk:
                 store_codes.append(vo)
             elif not vo.offer.store_only:

@@ -222,3 +222,18 @@ def test_another_shopper_replaying_a_token_never_sees_that_order(
     # With a token of its own, the other shopper places an order of their own.
     other_order = checkout_submit(other, checkout_data, token="own")
     assert Order.objects.count() == 2 and order.number not in other_order.content.decode()
+
+
+def test_an_order_keeps_the_product_name_in_the_language_it_was_placed_in(
+    client, filled_basket, checkout_data, django_capture_on_commit_callbacks
+):
+    Product.objects.filter(pk=filled_basket.pk).update(name_ja="サーモンのキャットフード")
+    client.cookies["django_language"] = "ja"
+    with django_capture_on_commit_callbacks(execute=True):
+        place(client, checkout_data)
+    order = Order.objects.get()
+    assert [line.product_name for line in order.lines.all()] == ["サーモンのキャットフード"]
+    assert "サーモンのキャットフード" in mail.outbox[0].body
+    # Renaming the product later changes no order.
+    Product.objects.filter(pk=filled_basket.pk).update(name_ja="新しい名前")
+    assert order.lines.get().product_name == "サーモンのキャットフード"

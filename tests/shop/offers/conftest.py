@@ -17,8 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kernel.snapshot import snapshot_bump
-from personalization.models import RegionSet
+from personalization.models import REGION_SETS, RegionSet
 from personalization.slots import content_changed
 from personalization.visitor import Visitor, resolve_visitor
 from shop.offers.applicator import offers_changed
@@ -31,7 +30,7 @@ def _snapshots_bump() -> None:
     Elsewhere no test sees another's offers, sets or content: the cache starts empty
     (tests/conftest.py), so snapshots read their versions from the test's own database."""
     offers_changed()
-    snapshot_bump("region-sets")
+    REGION_SETS.bump()
     content_changed()
 
 
@@ -66,7 +65,7 @@ def make_region_set(db) -> Callable[..., RegionSet]:
         fields.setdefault("name", slug.replace("-", " ").capitalize())
         fields.setdefault("country", "JP")
         region_set = RegionSet.objects.create(slug=slug, regions=list(regions), **fields)
-        snapshot_bump("region-sets")
+        REGION_SETS.bump()
         return region_set
 
     return make

@@ -45,7 +45,8 @@ def editor(db) -> Client:
 def offer_form(**fields) -> dict:
     """The admin's offer form as the browser posts it."""
     return {
-        "name": "10% off in Kyushu",
+        "name_en": "10% off in Kyushu",
+        "name_ja": "",
         "kind": OfferKind.PERCENT,
         "value": "10",
         "buy_quantity": "0",

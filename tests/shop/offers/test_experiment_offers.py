@@ -9,14 +9,15 @@ from personalization.facts import fact_spec
 from personalization.models import Condition, Segment
 from personalization.rules import condition_clean
 from personalization.slots import content_changed
-from shop.offers.applicator import offers_for_visitor
+from shop.offers.applicator import offers_cached, offers_for_visitor
 from tests.personalization.experiments.conftest import offer_experiment
 
 pytestmark = pytest.mark.django_db
 
 
 def names(visitor) -> set[str]:
-    return {found.offer.name for found in offers_for_visitor(visitor)}
+    found = offers_for_visitor(visitor, catalog=offers_cached(), now=visitor.now)
+    return {offer.offer.names["en"] for offer in found}
 
 
 def test_the_holdout_gets_no_targeted_offer_but_keeps_offers_for_everyone(make_offer, make_visitor):

@@ -13,7 +13,7 @@ from personalization.visitor import resolve_visitor
 from shop.basket.models import Basket, BasketLine
 from shop.catalog.models import Product
 from shop.checkout.services import CheckoutDetails, CheckoutError, order_place
-from shop.offers.applicator import basket_price, offers_changed
+from shop.offers.applicator import basket_price, offers_changed, pricing_context
 from shop.offers.models import Offer, OfferKind, OrderDiscount
 from shop.orders.models import Order
 from tests.factories import ProductFactory
@@ -138,7 +138,7 @@ def test_the_last_uses_of_a_code_go_to_exactly_that_many_shoppers():
         visitor = resolve_visitor(overrides={"country": "JP"})
         seen = basket_price(
             lines=[(line.product, line.quantity) for line in basket.lines_for_display()],
-            visitor=visitor,
+            context=pricing_context(visitor),
             codes=["CODE"],
         )
         assert seen.discount_total == Decimal(200)

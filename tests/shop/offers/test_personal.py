@@ -35,7 +35,7 @@ def questions():
     Question.objects.create(key="name", prompt="What should we call you?", kind="text")
     Question.objects.create(
         key="pet", prompt="Dog or cat?", kind=QuestionKind.SINGLE, position=20,
-        choices=[{"value": "dog", "label": "Dog"}, {"value": "cat", "label": "Cat"}],
+        choices=[{"value": "dog", "label_en": "Dog"}, {"value": "cat", "label_en": "Cat"}],
     )  # fmt: skip
     questions_changed()
     yield

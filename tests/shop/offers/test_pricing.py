@@ -15,9 +15,9 @@ from personalization.slots import content_changed
 from shop.catalog.models import Product
 from shop.offers.applicator import (
     basket_price,
+    list_prices,
     offers_changed,
-    offers_for_visitor,
-    product_price,
+    pricing_context,
 )
 from shop.offers.models import Area, Offer, OfferKind, OfferScope
 from tests.factories import CategoryFactory, ProductFactory, StoreFactory
@@ -67,7 +67,7 @@ def price(make_visitor):
     def run(*lines, place="JP-13", codes=(), shipping_method="standard", **facts):
         return basket_price(
             lines=lines,
-            visitor=make_visitor(place, now=NOW, **facts),
+            context=pricing_context(make_visitor(place, now=NOW, **facts)),
             codes=codes,
             shipping_method=shipping_method,
         )
@@ -298,7 +298,7 @@ def test_an_offer_for_the_first_order_only(make_offer, price, cat_kibble, has_or
 
 def test_the_visitor_is_told_why_an_offer_is_for_them(make_offer, make_visitor):
     make_offer(name="10% off in Fukuoka", countries=["JP"], regions=["JP-40"])
-    [found] = offers_for_visitor(make_visitor("JP-40", now=NOW))
+    [found] = pricing_context(make_visitor("JP-40", now=NOW)).offers
     assert found.sentence == "10% off in Fukuoka"
     assert found.reasons == ("you are in Japan", "you are in Fukuoka")
 
@@ -430,13 +430,13 @@ def test_a_code_below_its_minimum_basket_is_explained(make_offer, price, cat_kib
 
 def test_the_sentence_is_the_offer_name_without_an_end(make_offer, make_visitor):
     make_offer(name="Spring sale")
-    [found] = offers_for_visitor(make_visitor(now=NOW))
+    [found] = pricing_context(make_visitor(now=NOW)).offers
     assert found.sentence == "Spring sale"
 
 
 def test_the_sentence_includes_the_end_date(make_offer, make_visitor):
     make_offer(name="Spring sale", ends_at=datetime.datetime(2025, 5, 31, 12, tzinfo=TOKYO))
-    [found] = offers_for_visitor(make_visitor(now=NOW))
+    [found] = pricing_context(make_visitor(now=NOW)).offers
     assert found.sentence == "Spring sale, until May 31"
 
 
@@ -454,7 +454,7 @@ def test_the_end_date_is_the_last_day_in_the_shops_time_zone(
     make_offer, make_visitor, ends_at, until
 ):
     make_offer(name="Spring sale", ends_at=ends_at)
-    [found] = offers_for_visitor(make_visitor(now=NOW))
+    [found] = pricing_context(make_visitor(now=NOW)).offers
     assert found.sentence == f"Spring sale, {until}"
 
 
@@ -465,7 +465,7 @@ def test_a_category_offer_shows_the_lower_price_with_was_and_a_badge(
     make_offer, make_visitor, food, cat_kibble
 ):
     make_offer(name="10% off food", scope=OfferScope.CATEGORIES, categories=[food])
-    shown = product_price(cat_kibble, make_visitor(now=NOW))
+    shown = list_prices([cat_kibble], pricing_context(make_visitor(now=NOW)))[cat_kibble.pk]
     assert (shown.price, shown.was, shown.badges) == (
         Decimal(1800),
         Decimal(2000),
@@ -475,7 +475,7 @@ def test_a_category_offer_shows_the_lower_price_with_was_and_a_badge(
 
 def test_a_basket_wide_offer_lowers_the_price_without_a_badge(make_offer, make_visitor, cat_kibble):
     make_offer()
-    shown = product_price(cat_kibble, make_visitor(now=NOW))
+    shown = list_prices([cat_kibble], pricing_context(make_visitor(now=NOW)))[cat_kibble.pk]
     assert (shown.price, shown.was, shown.badges) == (Decimal(1800), Decimal(2000), ())
 
 
@@ -484,7 +484,7 @@ def test_a_coded_offer_neither_lowers_the_price_nor_shows_a_badge(
 ):
     make_offer(name="10% off food with CATS", scope=OfferScope.CATEGORIES, categories=[food],
                code="CATS")  # fmt: skip
-    shown = product_price(cat_kibble, make_visitor(now=NOW))
+    shown = list_prices([cat_kibble], pricing_context(make_visitor(now=NOW)))[cat_kibble.pk]
     assert (shown.price, shown.was, shown.badges) == (Decimal(2000), None, ())
 
 
@@ -519,11 +519,12 @@ def test_pricing_runs_no_query_once_the_snapshot_is_warm(
         make_offer(name="¥300 off for regulars", kind=OfferKind.FIXED, value=Decimal(300),
                    segment=regulars, code="REG")  # fmt: skip
     lines = [(product, 2) for product in Product.objects.select_related("category")]
-    basket_price(lines=lines, visitor=make_visitor("JP-40", visits=4))  # warms the snapshots
+    pricing_context(make_visitor("JP-40", visits=4))  # warms the snapshots
     visitor = make_visitor("JP-40", visits=4)
     with django_assert_num_queries(0):
-        result = basket_price(lines=lines, visitor=visitor, codes=["REG", "NOPE"])
-        product_price(lines[0][0], visitor)
+        context = pricing_context(visitor)
+        result = basket_price(lines=lines, context=context, codes=["REG", "NOPE"])
+        list_prices([product for product, _quantity in lines], context)
     assert [d.sentence for d in result.discounts] == [
         "10% off food", "5% off in Kyushu", "¥300 off for regulars"
     ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -33,9 +34,7 @@ def test_a_broker_outage_keeps_the_event_and_the_sweep_sends_it_later(
     event.refresh_from_db()
     assert event.emailed_at is None
 
-    OrderEvent.objects.filter(pk=event.pk).update(
-        created_at=timezone.now() - timezone.timedelta(minutes=5)
-    )
+    OrderEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     assert order_emails_send_pending() == 1
     assert order_emails_send_pending() == 0  # sent once, never twice
     assert [message.subject for message in mail.outbox] == [f"Your order {order.number} is packed"]
