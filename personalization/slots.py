@@ -9,7 +9,8 @@ matching is done in memory.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import nh3
 from django.utils.functional import lazy
@@ -20,6 +21,7 @@ from kernel.scheduling import is_live
 from kernel.snapshot import Snapshot
 
 from .conf import app_settings
+from .experiments.assignment import experiments
 from .models import Segment, SegmentMatch, Slot, Variant
 from .rules import Predicate, condition_clean, condition_compile, condition_describe
 from .visitor import Visitor
@@ -51,6 +53,7 @@ class CompiledSegment:
     match: str
     conditions: tuple[tuple[Predicate, str], ...]
     facts: frozenset[str] = frozenset()
+    slug: str = ""
 
     def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
         """The descriptions of the conditions that made the visitor match, or None.
@@ -77,6 +80,9 @@ class CompiledSlot:
     variants: tuple[Variant, ...]  # tried in this order
     # (starts, ends, language, segment id, variant) per variant: plain values to test quickly.
     entries: tuple[tuple, ...] = ()
+    # Every variant by id, switched off or not: an experiment's arm may show one that the rules
+    # never do (editors switch a test's variant off so that only its arm sees it).
+    by_id: dict[int, Variant] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,10 @@ class Decision:
     variant: Variant | None
     segment: str = ""
     reasons: tuple[str, ...] = ()
+    # When a running experiment decided (or, for a control without a variant, let the rules
+    # decide): its ExperimentEntry and the visitor's ArmEntry.
+    experiment: Any = None
+    arm: Any = None
 
 
 def segment_compile(segment: Segment) -> CompiledSegment | None:
@@ -116,7 +126,9 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
         logger.warning("Segment %s (%s) has no conditions and is skipped", segment.pk, segment)
         return None
     facts = frozenset(condition.fact for condition in segment.conditions.all())
-    return CompiledSegment(segment.pk, segment.name, segment.match, tuple(conditions), facts)
+    return CompiledSegment(
+        segment.pk, segment.name, segment.match, tuple(conditions), facts, segment.slug
+    )
 
 
 def content_load() -> Content:
@@ -126,19 +138,24 @@ def content_load() -> Content:
         if compiled is not None:
             segments[segment.pk] = compiled
     variants: dict[int, list[Variant]] = {}
-    for variant in Variant.objects.filter(is_active=True).order_by("priority", "id"):
+    every: dict[int, dict[int, Variant]] = {}
+    for variant in Variant.objects.order_by("priority", "id"):
         # Every language's text, sanitized once: the snapshot serves every language.
         variant.bodies_html = {
             language: body_sanitize(text) for language, text in texts_of(variant, "body").items()
         }
-        variants.setdefault(variant.slot_id, []).append(variant)
+        every.setdefault(variant.slot_id, {})[variant.pk] = variant
+        if variant.is_active:  # switched-off variants are shown only by an experiment's arm
+            variants.setdefault(variant.slot_id, []).append(variant)
     slots = {}
     for slot in Slot.objects.all():
         own = variants.get(slot.pk, [])
         default = next((v for v in own if v.is_default), None)
         targeted = tuple(v for v in own if not v.is_default)
         entries = tuple((v.starts_at, v.ends_at, v.language, v.segment_id, v) for v in targeted)
-        slots[slot.key] = CompiledSlot(slot.key, slot.kind, slot.name, default, targeted, entries)
+        slots[slot.key] = CompiledSlot(
+            slot.key, slot.kind, slot.name, default, targeted, entries, every.get(slot.pk, {})
+        )
     return Content(slots=slots, segments=segments)
 
 
@@ -153,6 +170,9 @@ CONTENT = Snapshot(
         "personalization.Slot",
         "personalization.Variant",
         "personalization.Question",
+        # Rules may test experiment.<key> facts, declared from the experiments.
+        "experiments.Experiment",
+        "experiments.Arm",
     ),
 )
 
@@ -172,22 +192,48 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
     slot = data.slots.get(key)
     if slot is None:
         return None
+    if not app_settings.ENABLED or visitor.is_bot or visitor.get("holdout"):
+        # Search engines and the holdout see what everyone sees.
+        return Decision(slot, slot.default)
+    tested = slot_experiment_choose(slot, visitor)
+    if tested is not None:
+        return tested
+    return slot_rules_choose(slot, visitor, data)
+
+
+def slot_experiment_choose(slot: CompiledSlot, visitor: Visitor) -> Decision | None:
+    """The visitor's arm of the slot's running experiment, when they take part in one."""
+    entry = experiments().by_slot.get(slot.key)
+    if entry is None or not entry.is_running(visitor.now):
+        return None
+    arm = entry.arm(visitor.get(entry.fact) or "")
+    if arm is None:
+        return None
+    if arm.variant_id is None:  # a control without a variant: what the rules would show
+        return replace(slot_rules_choose(slot, visitor, content()), experiment=entry, arm=arm)
+    variant = slot.by_id.get(arm.variant_id)
+    if variant is None:  # deleted since: the rules decide, and nothing is counted
+        return None
+    return Decision(slot, variant, experiment=entry, arm=arm)
+
+
+def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> Decision:
+    """The first live, matching variant by priority, else the default."""
     language = visitor.get("language", "")
     now = visitor.now
-    if app_settings.ENABLED and not visitor.is_bot:
-        for starts, ends, variant_language, segment_id, variant in slot.entries:
-            if not is_live(starts, ends, now):
-                continue  # scheduled or expired
-            if variant_language and variant_language != language:
-                continue
-            if segment_id is None:
-                return Decision(slot, variant)
-            segment = data.segments.get(segment_id)
-            if segment is None:
-                continue  # inactive or broken: skipped, never an error page
-            reasons = segment_result(segment, visitor)
-            if reasons is not None:
-                return Decision(slot, variant, segment.name, reasons)
+    for starts, ends, variant_language, segment_id, variant in slot.entries:
+        if not is_live(starts, ends, now):
+            continue  # scheduled or expired
+        if variant_language and variant_language != language:
+            continue
+        if segment_id is None:
+            return Decision(slot, variant)
+        segment = data.segments.get(segment_id)
+        if segment is None:
+            continue  # inactive or broken: skipped, never an error page
+        reasons = segment_result(segment, visitor)
+        if reasons is not None:
+            return Decision(slot, variant, segment.name, reasons)
     return Decision(slot, slot.default)
 
 

@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 
 from kernel.languages import text_in
 
+from ..experiments.events import record_exposure
+from ..experiments.views import click_url
 from ..facts import fact_display, location_label
 from ..slots import slot_decide
 
@@ -33,6 +35,11 @@ def slot(context, key: str, oob: bool = False) -> str:
     decision = slot_decide(key, visitor)
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
+    cta_href = decision.variant.cta_url
+    if decision.experiment is not None:
+        # Rendered for a visitor in a test: that is the exposure (nothing touches the database).
+        record_exposure(request, visitor, decision.experiment.key)
+        cta_href = click_url(decision.experiment.key, cta_href)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
         {
@@ -42,6 +49,8 @@ def slot(context, key: str, oob: bool = False) -> str:
             "body_html": text_in(getattr(decision.variant, "bodies_html", {})),
             "slot": decision.slot,
             "oob": oob,
+            # Through the click counter when the slot is tested and the link is on this site.
+            "cta_href": cta_href,
         },
         request=request,
     )

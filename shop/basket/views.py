@@ -68,6 +68,7 @@ def basket_add_view(request: StorefrontRequest) -> HttpResponse:
                 basket=basket,
                 product=product,
                 quantity=form.cleaned_data["quantity"],
+                visitor=request.visitor,
             )
         except BasketError as error:
             messages.error(request, str(error))

@@ -10,7 +10,14 @@ from kernel.snapshot import Snapshot, snapshot_register, snapshots_declared
 
 def test_every_app_declares_its_snapshots_once():
     names = [declared.name for declared in snapshots_declared()]
-    assert sorted(names) == ["content", "offers", "questions", "region-sets", "stores"]
+    assert sorted(names) == [
+        "content",
+        "experiments",
+        "offers",
+        "questions",
+        "region-sets",
+        "stores",
+    ]
 
 
 def test_a_name_declared_twice_is_refused():
