@@ -12,13 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def window_q(at) -> models.Q:
+    """Rows whose `starts_at`/`ends_at` window holds the moment `at` (either end may be open)."""
+    return (models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at)) & (
+        models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at)
+    )
+
+
+def window_state(starts_at, ends_at, at) -> str:
+    """scheduled, expired or live: where `at` falls in a window (the predicate of window_q)."""
+    if starts_at is not None and starts_at > at:
+        return "scheduled"
+    if ends_at is not None and ends_at <= at:
+        return "expired"
+    return "live"
+
+
 class ScheduledQuerySet(models.QuerySet):
     def live(self, *, at) -> ScheduledQuerySet:
-        return self.filter(
-            models.Q(starts_at__isnull=True) | models.Q(starts_at__lte=at),
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at),
-            is_active=True,
-        )
+        return self.filter(window_q(at), is_active=True)
 
     def scheduled(self, *, at) -> ScheduledQuerySet:
         return self.filter(is_active=True, starts_at__gt=at)
@@ -44,11 +56,7 @@ class Scheduled(models.Model):
         """live, scheduled, expired or inactive at a moment."""
         if not self.is_active:
             return "inactive"
-        if self.starts_at and self.starts_at > at:
-            return "scheduled"
-        if self.ends_at and self.ends_at <= at:
-            return "expired"
-        return "live"
+        return window_state(self.starts_at, self.ends_at, at)
 
 
 STATE_LABELS = {

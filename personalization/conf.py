@@ -45,6 +45,17 @@ DEFAULTS = {
     # Profile answers one client address may send (django-ratelimit's rate syntax).
     "ANSWER_RATE": "30/m",
     "COOKIE_MAX_AGE": 60 * 60 * 24 * 365,
+    # Experiments (personalization/experiments). Percent of visitors (with analytics consent)
+    # in the site-wide holdout that sees defaults everywhere; 0 switches it off.
+    "HOLDOUT_PERCENT": 0,
+    "EXPERIMENT_COOKIE": "sf_exp",
+    # Where events wait for the batch writer: "" picks Redis when the cache is django-redis,
+    # else this process's memory; or the dotted path of a class with push() and pop().
+    "EXPERIMENT_BUFFER": "",
+    "EXPERIMENT_BUFFER_MAX": 1_000_000,  # events kept waiting at most (the oldest go first)
+    "EXPERIMENT_DRAIN_BATCH": 2000,
+    "EXPERIMENT_EVENT_DAYS": 90,  # raw events are kept this long
+    "EXPERIMENT_ATTRIBUTION_DAYS": 30,  # a return counts against the order's arm this long
 }
 
 

@@ -84,6 +84,7 @@ GROUPS = {
     "visit": gettext_lazy("Visits"),
     "account": gettext_lazy("Account and privacy"),
     "answers": gettext_lazy("Answers"),
+    "experiments": gettext_lazy("Tests"),
 }
 
 ANSWER_PREFIX = "answer."
@@ -165,13 +166,12 @@ def fact_spec(name: str) -> FactSpec | None:
     (segments may test it): free text."""
     if name in _registry:
         return _registry[name]
-    if name.startswith(ANSWER_PREFIX):
-        for source in _sources:
-            for spec in source():
-                if spec.name == name:
-                    return spec
-        if ANSWER_KEY.fullmatch(name):
-            return answer_fact(name.removeprefix(ANSWER_PREFIX), TEXT)
+    for source in _sources:
+        for spec in source():
+            if spec.name == name:
+                return spec
+    if ANSWER_KEY.fullmatch(name):
+        return answer_fact(name.removeprefix(ANSWER_PREFIX), TEXT)
     return None
 
 

@@ -9,7 +9,8 @@ matching is done in memory.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import nh3
 from django.utils.functional import lazy
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kernel.snapshot import snapshot, snapshot_bump
 
 from .conf import app_settings
+from .experiments.assignment import experiments
 from .models import Segment, SegmentMatch, Slot, Variant
 from .rules import Predicate, condition_clean, condition_compile, condition_describe
 from .visitor import Visitor
@@ -50,6 +52,7 @@ class CompiledSegment:
     match: str
     conditions: tuple[tuple[Predicate, str], ...]
     facts: frozenset[str] = frozenset()
+    slug: str = ""
 
     def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
         """The descriptions of the conditions that made the visitor match, or None.
@@ -90,6 +93,10 @@ class Decision:
     variant: Variant | None
     segment: str = ""
     reasons: tuple[str, ...] = ()
+    # When a running experiment decided (or, for a control without a variant, let the rules
+    # decide): its ExperimentEntry and the visitor's ArmEntry.
+    experiment: Any = None
+    arm: Any = None
 
 
 def segment_compile(segment: Segment) -> CompiledSegment | None:
@@ -115,7 +122,9 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
         logger.warning("Segment %s (%s) has no conditions and is skipped", segment.pk, segment)
         return None
     facts = frozenset(condition.fact for condition in segment.conditions.all())
-    return CompiledSegment(segment.pk, segment.name, segment.match, tuple(conditions), facts)
+    return CompiledSegment(
+        segment.pk, segment.name, segment.match, tuple(conditions), facts, segment.slug
+    )
 
 
 def content_load() -> Content:
@@ -153,22 +162,51 @@ def slot_choose(key: str, visitor: Visitor) -> Decision | None:
     slot = data.slots.get(key)
     if slot is None:
         return None
+    if not app_settings.ENABLED or visitor.is_bot or visitor.get("holdout"):
+        # Search engines and the holdout see what everyone sees.
+        return Decision(slot, slot.default)
+    tested = slot_experiment_choose(slot, visitor)
+    if tested is not None:
+        return tested
+    return slot_rules_choose(slot, visitor, data)
+
+
+def slot_experiment_choose(slot: CompiledSlot, visitor: Visitor) -> Decision | None:
+    """The visitor's arm of the slot's running experiment, when they take part in one."""
+    entry = experiments().by_slot.get(slot.key)
+    if entry is None or not entry.is_running(visitor.now):
+        return None
+    arm = entry.arm(visitor.get(entry.fact) or "")
+    if arm is None:
+        return None
+    if arm.variant_id is None:  # a control without a variant: what the rules would show
+        return replace(slot_rules_choose(slot, visitor, content()), experiment=entry, arm=arm)
+    variant = next(
+        (v for v in (slot.default, *slot.variants) if v is not None and v.pk == arm.variant_id),
+        None,
+    )
+    if variant is None:  # switched off since: the rules decide, and nothing is counted
+        return None
+    return Decision(slot, variant, experiment=entry, arm=arm)
+
+
+def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> Decision:
+    """The first live, matching variant by priority, else the default."""
     language = visitor.get("language", "")
     now = visitor.now
-    if app_settings.ENABLED and not visitor.is_bot:
-        for starts, ends, variant_language, segment_id, variant in slot.entries:
-            if (starts is not None and starts > now) or (ends is not None and ends <= now):
-                continue  # scheduled or expired
-            if variant_language and variant_language != language:
-                continue
-            if segment_id is None:
-                return Decision(slot, variant)
-            segment = data.segments.get(segment_id)
-            if segment is None:
-                continue  # inactive or broken: skipped, never an error page
-            reasons = segment_result(segment, visitor)
-            if reasons is not None:
-                return Decision(slot, variant, segment.name, reasons)
+    for starts, ends, variant_language, segment_id, variant in slot.entries:
+        if (starts is not None and starts > now) or (ends is not None and ends <= now):
+            continue  # scheduled or expired
+        if variant_language and variant_language != language:
+            continue
+        if segment_id is None:
+            return Decision(slot, variant)
+        segment = data.segments.get(segment_id)
+        if segment is None:
+            continue  # inactive or broken: skipped, never an error page
+        reasons = segment_result(segment, visitor)
+        if reasons is not None:
+            return Decision(slot, variant, segment.name, reasons)
     return Decision(slot, slot.default)
 
 

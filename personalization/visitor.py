@@ -44,6 +44,7 @@ class Source(StrEnum):
     DERIVED = "derived"
     PREVIEW = "preview"
     DELIVERY = "delivery-address"
+    EXPERIMENT = "experiment"
     DEFAULT = "default"
     NOT_STORED = "not-stored"
 
@@ -63,6 +64,7 @@ SOURCE_DESCRIPTIONS = {
     Source.DERIVED: _("worked out from the facts above"),
     Source.PREVIEW: _("set by the staff preview"),
     Source.DELIVERY: _("from the delivery address you gave"),
+    Source.EXPERIMENT: _("a test we are running, which picked this at random"),
     Source.DEFAULT: _("our default, as nothing else told us"),
     Source.NOT_STORED: _("not remembered: you have not allowed personalization"),
 }

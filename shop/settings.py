@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kernel",
     "accounts",
     "personalization",
+    "personalization.experiments",
     "shop.catalog",
     "shop.basket",
     "shop.checkout",
@@ -333,6 +334,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.orders.tasks.rebuild_popularity",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Experiment events wait in Redis (or memory) until this writes them in batches.
+    "experiments-drain-events": {
+        "task": "personalization.experiments.tasks.drain_events",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
+    },
+    "experiments-purge-events": {
+        "task": "personalization.experiments.tasks.purge_events",
+        "schedule": crontab(hour=4, minute=45),
+    },
     # Housekeeping: expired sessions and anonymous baskets nobody can come back to.
     "purge-abandoned-baskets": {
         "task": "shop.basket.tasks.purge_abandoned_baskets",
@@ -353,7 +364,12 @@ if os.environ.get("GEO_HEADER"):
 PERSONALIZATION_RESOLVERS = [
     *DEFAULT_RESOLVERS,
     "shop.orders.resolvers.OrderHistoryResolver",
+    # Last: an experiment limited to a segment tests every other fact.
+    "personalization.experiments.resolvers.ExperimentResolver",
 ]
+# Share of visitors (with analytics consent) who see defaults everywhere, to measure what
+# personalization adds (README, "Experiments").
+PERSONALIZATION_HOLDOUT_PERCENT = float(os.environ.get("HOLDOUT_PERCENT", "0"))
 
 # Shop
 SHOP_CURRENCY = "JPY"

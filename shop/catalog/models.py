@@ -128,6 +128,15 @@ class Product(models.Model):
     price = models.DecimalField(
         _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    cost_price = models.DecimalField(
+        _("cost price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("What a unit costs us; orders' margins in experiment reports use it."),
+    )
     compare_at_price = models.DecimalField(
         _("compare-at price"),
         max_digits=12,

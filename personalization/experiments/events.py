@@ -1,0 +1,153 @@
+"""Recording what enrolled visitors do: the public API the shop and the slots call.
+
+    from personalization.experiments.events import record, record_return
+    record(request, EventKind.ADD_TO_BASKET)
+    record(visitor, EventKind.ORDER, value=order.total, margin=margin, order_id=order.number)
+    record_return(order_id=order.number, value=order.total)
+
+Nothing here touches the database: events are appended to a buffer (buffer.py) and written in
+batches by `tasks.drain_events`. Only visitors who take part in an experiment produce events,
+each carrying the arm they were given; visitors without analytics consent, search engines and
+staff previews produce none. Events are derived from what the server did (a line added, an
+order placed), never from numbers a browser sends.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ..visitor import Source, Visitor
+from .assignment import experiments_running
+from .buffer import event_buffer
+from .models import EventKind
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["EventKind", "record", "record_return", "visitor_arms"]
+
+
+def _visitor(subject: HttpRequest | Visitor | None) -> Visitor | None:
+    if subject is None or isinstance(subject, Visitor):
+        return subject
+    return getattr(subject, "visitor", None)
+
+
+def visitor_arms(visitor: Visitor, *, at: datetime.datetime | None = None) -> dict[str, str]:
+    """{experiment key: arm key} of the running experiments the visitor takes part in."""
+    if visitor.is_preview:
+        return {}
+    arms = {}
+    for entry in experiments_running(at or visitor.now):
+        fact = visitor.facts.get(entry.fact)
+        if fact is not None and fact.value and fact.source == Source.EXPERIMENT:
+            arms[entry.key] = fact.value
+    return arms
+
+
+def _segments(visitor: Visitor) -> list[str]:
+    """The slugs of the segments this request found the visitor in (those the page tested)."""
+    from ..slots import content
+
+    segments = content().segments
+    return sorted(
+        segments[key[1]].slug for key, result in list(visitor.memo.items())
+        if isinstance(key, tuple) and key[:1] == ("segment",) and result is not None
+        and key[1] in segments
+    )  # fmt: skip
+
+
+def _amount(value: Any) -> str | None:
+    return None if value is None else str(Decimal(value))
+
+
+def record(
+    subject: HttpRequest | Visitor | None,
+    kind: str,
+    *,
+    experiment: str | None = None,
+    value: Any = None,
+    margin: Any = None,
+    order_id: str | int = "",
+    at: datetime.datetime | None = None,
+) -> int:
+    """Buffer one event for each running experiment the visitor takes part in (or only for
+    `experiment`, a key); returns how many were buffered. Never raises."""
+    try:
+        visitor = _visitor(subject)
+        if visitor is None:
+            return 0
+        visitor_key = visitor.get("experiment_visitor")
+        if not visitor_key or visitor.is_preview or visitor.is_bot:
+            return 0
+        at = at or timezone.now()
+        running = {entry.key: entry for entry in experiments_running(at)}
+        arms = visitor_arms(visitor, at=at)
+        if experiment is not None:
+            arms = {experiment: arms[experiment]} if experiment in arms else {}
+        items = []
+        for key, arm_key in arms.items():
+            entry = running[key]
+            arm = entry.arm(arm_key)
+            if arm is None:
+                continue
+            items.append(
+                json.dumps(
+                    {
+                        "e": entry.id,
+                        "a": arm.id,
+                        "v": visitor_key,
+                        "k": str(kind),
+                        "x": _amount(value),
+                        "m": _amount(margin),
+                        "o": str(order_id or ""),
+                        "d": visitor.get("device", ""),
+                        "r": visitor.get("region", "") or "",
+                        "s": _segments(visitor),
+                        "t": at.isoformat(),
+                    },
+                    separators=(",", ":"),
+                )
+            )
+        if not items:
+            return 0
+        return len(items) if event_buffer().push(items) else 0
+    except Exception:
+        logger.warning("An experiment event was not recorded", exc_info=True)
+        return 0
+
+
+def record_exposure(request: HttpRequest | None, visitor: Visitor, experiment: str) -> int:
+    """The visitor was shown their arm of `experiment`: once per request and experiment."""
+    memo_key = ("experiment-exposed", experiment)
+    if memo_key in visitor.memo:
+        return 0
+    visitor.memo[memo_key] = True
+    return record(visitor, EventKind.EXPOSURE, experiment=experiment)
+
+
+def record_return(
+    *, order_id: str | int, value: Any = None, at: datetime.datetime | None = None
+) -> bool:
+    """An order was cancelled or refunded: it counts against the arms its order event carried,
+    within the attribution window (the batch writer finds them by the order id)."""
+    try:
+        item = json.dumps(
+            {
+                "k": EventKind.RETURN.value,
+                "o": str(order_id),
+                "x": _amount(value),
+                "t": (at or timezone.now()).isoformat(),
+            },
+            separators=(",", ":"),
+        )
+        return event_buffer().push([item])
+    except Exception:
+        logger.warning("An experiment return was not recorded", exc_info=True)
+        return False

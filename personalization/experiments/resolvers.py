@@ -1,0 +1,87 @@
+"""The experiment facts of a visitor: `holdout`, `experiment.<key>`, `experiment_visitor`."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from django.http import HttpRequest
+
+from ..identity import visitor_id
+from ..visitor import Builder, Source, Visitor
+from .assignment import (
+    arm_pick,
+    experiments_running,
+    in_holdout,
+    is_enrolled,
+    visitor_hash,
+)
+from .sticky import SESSION_KEY, sticky_keep, sticky_read
+
+
+def assignment_visitor_id(request: HttpRequest) -> str:
+    """The id a visitor is assigned by: their account's (carried over from the browser they
+    first signed in on), else this browser's, issued now if it has none."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and hasattr(request, "session"):
+        account_id = request.session.get(SESSION_KEY)
+        if isinstance(account_id, str) and account_id:
+            return account_id
+    return visitor_id(request)
+
+
+def takes_part(builder: Builder) -> bool:
+    """Whether this visitor may be counted: a real page request, analytics consent (Sec-GPC
+    removes it), not a search engine, not a staff preview."""
+    return (
+        builder.request is not None
+        and not builder.overrides
+        and "analytics" in (builder.get("consent") or ())
+        and builder.get("device") != "bot"
+    )
+
+
+class ExperimentResolver:
+    """Place the visitor in the holdout or in the arms of running experiments.
+
+    Runs last: an experiment limited to a segment tests the facts the others have found.
+    Visitors who cannot be counted take part in nothing and see the control (empty facts)."""
+
+    def resolve(self, builder: Builder) -> None:
+        running = experiments_running(builder.now)
+        vid = assignment_visitor_id(builder.request) if takes_part(builder) else ""
+        holdout = bool(vid) and in_holdout(vid)
+        builder.add("holdout", holdout, Source.EXPERIMENT if vid else Source.DEFAULT)
+        if vid:
+            builder.add("experiment_visitor", visitor_hash(vid), Source.EXPERIMENT)
+        if not running:
+            return
+        given = sticky_read(builder.request) if vid else {}
+        kept = {key: arm for key, arm in given.items() if any(e.key == key for e in running)}
+        provisional = None
+        for entry in running:
+            arm_key = ""
+            if vid and not holdout:
+                sticky = entry.arm(kept.get(entry.key, ""))
+                if sticky is not None:
+                    arm_key = sticky.key
+                elif is_enrolled(entry, vid):
+                    if entry.segment_id is not None:
+                        if provisional is None:
+                            provisional = Visitor(
+                                facts=MappingProxyType(dict(builder.facts)), now=builder.now
+                            )
+                        if not _in_segment(entry.segment_id, provisional):
+                            builder.add(entry.fact, "", Source.DEFAULT)
+                            continue
+                    arm_key = arm_pick(entry, vid).key
+                    kept[entry.key] = arm_key
+            builder.add(entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT)
+        if vid and kept != given:
+            sticky_keep(builder.request, kept)
+
+
+def _in_segment(segment_id: int, visitor: Visitor) -> bool:
+    from ..slots import content, segment_result
+
+    segment = content().segments.get(segment_id)
+    return segment is not None and segment_result(segment, visitor) is not None

@@ -1,0 +1,296 @@
+"""Experiment use cases: starting and stopping, the batch writer, clean-up, sign-in."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import app_settings
+from ..identity import visitor_id
+from .buffer import EventBuffer, event_buffer
+from .models import (
+    Arm,
+    Enrollment,
+    EventKind,
+    Experiment,
+    ExperimentEvent,
+    ExperimentKind,
+    ExperimentStatus,
+    VisitorAccount,
+)
+from .sticky import SESSION_KEY, sticky_keep, sticky_read
+
+logger = logging.getLogger(__name__)
+
+
+# Editing -------------------------------------------------------------------------------------
+
+
+def arms_problems(
+    *, kind: str, slot_id: int | None, arms: Sequence[tuple[str, int, bool, object]]
+) -> list[str]:
+    """What is wrong with a set of arms (key, weight, is control, variant): at least two, one
+    control, positive weights, variants of the experiment's slot."""
+    problems = []
+    if len(arms) < 2:
+        problems.append(_("An experiment needs at least two arms."))
+    controls = sum(1 for _key, _weight, is_control, _variant in arms if is_control)
+    if controls != 1:
+        problems.append(_("Exactly one arm must be the control."))
+    if any(not weight or weight < 1 for _key, weight, _control, _variant in arms):
+        problems.append(_("Every arm needs a weight of at least 1."))
+    keys = [key for key, _weight, _control, _variant in arms]
+    if len(set(keys)) != len(keys):
+        problems.append(_("Each arm needs its own key."))
+    for key, _weight, is_control, variant in arms:
+        if kind == ExperimentKind.OFFER and variant is not None:
+            problems.append(_("Arms of an offer experiment have no variant (arm %s).") % key)
+        elif kind == ExperimentKind.SLOT and variant is not None and variant.slot_id != slot_id:
+            problems.append(_("The variant of arm %s belongs to another slot.") % key)
+        elif kind == ExperimentKind.SLOT and variant is None and not is_control:
+            problems.append(_("Arm %s needs a variant: only the control may have none.") % key)
+    return problems
+
+
+def experiment_start(*, experiment: Experiment, at: datetime.datetime | None = None) -> None:
+    """Start enrolling visitors (within its start and end), once its arms are sound."""
+    arms = [(a.key, a.weight, a.is_control, a.variant) for a in experiment.arms.all()]
+    problems = arms_problems(kind=experiment.kind, slot_id=experiment.slot_id, arms=arms)
+    if problems:
+        raise ValidationError(problems)
+    experiment.status = ExperimentStatus.RUNNING
+    experiment.started_at = experiment.started_at or at or timezone.now()
+    experiment.stopped_at = None
+    try:
+        with transaction.atomic():
+            experiment.save(update_fields=["status", "started_at", "stopped_at", "updated_at"])
+    except IntegrityError:
+        raise ValidationError(_("Another experiment is already running on this slot.")) from None
+
+
+def experiment_stop(
+    *, experiment: Experiment, winner: Arm | None = None, at: datetime.datetime | None = None
+) -> None:
+    """Stop enrolling: every visitor sees what the rules show again."""
+    experiment.status = ExperimentStatus.STOPPED
+    experiment.stopped_at = at or timezone.now()
+    fields = ["status", "stopped_at", "updated_at"]
+    if winner is not None:
+        experiment.winner = winner
+        fields.append("winner")
+    experiment.save(update_fields=fields)
+
+
+# Signing in ----------------------------------------------------------------------------------
+
+
+def account_adopt(*, request: HttpRequest, user) -> None:
+    """Carry the browser's visitor id and arms into the account on sign-in.
+
+    The account keeps the visitor id of the first browser it signed in on; on any browser the
+    session then tests under it, and arms this browser was given win over the account's own,
+    so the shopper keeps what they were just shown."""
+    browser_id = visitor_id(request, issue=False)
+    given = sticky_read(request)
+    account = VisitorAccount.objects.filter(user=user).first()
+    if account is None:
+        if not browser_id:
+            return
+        account = VisitorAccount.objects.create(user=user, visitor_id=browser_id, assignments=given)
+    else:
+        merged = {**account.assignments, **given}
+        if merged != account.assignments:
+            account.assignments = merged
+            account.save(update_fields=["assignments", "updated_at"])
+    request.session[SESSION_KEY] = account.visitor_id
+    if account.assignments != given:
+        sticky_keep(request, {**account.assignments, **given})
+
+
+# The batch writer ----------------------------------------------------------------------------
+
+
+def events_drain(
+    *, batch: int | None = None, max_batches: int = 50, buffer: EventBuffer | None = None
+) -> int:
+    """Move buffered events into ExperimentEvent and Enrollment, a batch at a time; returns
+    how many events were written."""
+    buffer = buffer or event_buffer()
+    batch = batch or app_settings.EXPERIMENT_DRAIN_BATCH
+    written = 0
+    for _round in range(max_batches):
+        items = buffer.pop(batch)
+        if not items:
+            break
+        written += events_write(items)
+        if len(items) < batch:
+            break
+    return written
+
+
+def _parse(item: str) -> dict | None:
+    try:
+        data = json.loads(item)
+        data["at"] = datetime.datetime.fromisoformat(data["t"])
+        data["x"] = None if data.get("x") is None else Decimal(data["x"])
+        data["m"] = None if data.get("m") is None else Decimal(data["m"])
+        if data["k"] not in EventKind.values:
+            return None
+        if data["k"] != EventKind.RETURN:
+            data["e"], data["a"] = int(data["e"]), int(data["a"])
+            data["v"] = str(data["v"])[:32]
+        return data
+    except (ValueError, KeyError, TypeError, ArithmeticError):
+        return None
+
+
+def _returns_attributed(returns: list[dict], orders_in_batch: list[dict]) -> list[dict]:
+    """Each return, as an event of every arm its order was placed under (within the window)."""
+    window = datetime.timedelta(days=app_settings.EXPERIMENT_ATTRIBUTION_DAYS)
+    order_ids = {r["o"] for r in returns if r.get("o")}
+    if not order_ids:
+        return []
+    placed: dict[str, list[dict]] = defaultdict(list)
+    for event in ExperimentEvent.objects.filter(kind=EventKind.ORDER, order_id__in=order_ids):
+        placed[event.order_id].append(
+            {"e": event.experiment_id, "a": event.arm_id, "v": event.visitor, "d": event.device,
+             "r": event.region, "s": event.segments, "at": event.at}
+        )  # fmt: skip
+    for event in orders_in_batch:
+        if event["o"] in order_ids:
+            placed[event["o"]].append(event)
+    already = set(
+        ExperimentEvent.objects.filter(kind=EventKind.RETURN, order_id__in=order_ids).values_list(
+            "experiment_id", "order_id"
+        )
+    )
+    attributed = []
+    for event in returns:
+        for order in placed.get(event["o"], []):
+            key = (order["e"], event["o"])
+            since = event["at"] - order["at"]
+            if key in already or since < datetime.timedelta(0) or since > window:
+                continue
+            already.add(key)
+            attributed.append(
+                {**order, "k": EventKind.RETURN, "x": event["x"], "m": None, "o": event["o"],
+                 "at": event["at"]}
+            )  # fmt: skip
+    return attributed
+
+
+@transaction.atomic
+def events_write(items: Sequence[str]) -> int:
+    """Write one batch: raw events, and each visitor's Enrollment upserted with the batch's
+    totals (rows of the experiments involved are locked, so two writers add up)."""
+    parsed = [event for item in items if (event := _parse(item)) is not None]
+    events = [e for e in parsed if e["k"] != EventKind.RETURN]
+    orders = [e for e in events if e["k"] == EventKind.ORDER]
+    events += _returns_attributed([e for e in parsed if e["k"] == EventKind.RETURN], orders)
+    if not events:
+        return 0
+    arms = dict(
+        Arm.objects.filter(id__in={e["a"] for e in events}).values_list("id", "experiment_id")
+    )
+    events = [e for e in events if arms.get(e["a"]) == e["e"]]
+    # An order counted once per experiment, however often it is reported.
+    order_ids = {e["o"] for e in orders if e["o"]}
+    seen = set(
+        ExperimentEvent.objects.filter(kind=EventKind.ORDER, order_id__in=order_ids).values_list(
+            "experiment_id", "order_id"
+        )
+    )
+    kept = []
+    for event in events:
+        if event["k"] == EventKind.ORDER and event["o"]:
+            if (event["e"], event["o"]) in seen:
+                continue
+            seen.add((event["e"], event["o"]))
+        kept.append(event)
+    events = kept
+    if not events:
+        return 0
+    experiment_ids = sorted({e["e"] for e in events})
+    # Serialize writers per experiment (PostgreSQL; SQLite writes one at a time anyway).
+    list(Experiment.objects.select_for_update().filter(id__in=experiment_ids).values("id"))
+    ExperimentEvent.objects.bulk_create(
+        [
+            ExperimentEvent(
+                experiment_id=e["e"], arm_id=e["a"], visitor=e["v"], kind=e["k"], value=e["x"],
+                margin=e["m"], order_id=e.get("o", "")[:40], device=str(e.get("d", ""))[:10],
+                region=str(e.get("r", ""))[:10], segments=list(e.get("s") or []), at=e["at"],
+            )
+            for e in events
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    _enrollments_update(events, experiment_ids)
+    return len(events)
+
+
+COUNTERS = {
+    EventKind.EXPOSURE: "exposures",
+    EventKind.CLICK: "clicks",
+    EventKind.ADD_TO_BASKET: "add_to_basket",
+    EventKind.CHECKOUT: "checkouts",
+    EventKind.ORDER: "orders",
+    EventKind.RETURN: "returned",
+}
+FIELDS = [
+    "first_exposure_at", "first_exposure_on", "last_event_at", "exposures", "clicks",
+    "add_to_basket", "checkouts", "orders", "converted", "revenue", "margin", "returned",
+    "returned_value",
+]  # fmt: skip
+
+
+def _enrollments_update(events: list[dict], experiment_ids: list[int]) -> None:
+    visitors = {e["v"] for e in events}
+    rows = {
+        (row.experiment_id, row.visitor): row
+        for row in Enrollment.objects.filter(experiment_id__in=experiment_ids, visitor__in=visitors)
+    }
+    new = {}
+    for event in sorted(events, key=lambda e: e["at"]):
+        key = (event["e"], event["v"])
+        row = rows.get(key) or new.get(key)
+        if row is None:
+            row = new[key] = Enrollment(
+                experiment_id=event["e"], arm_id=event["a"], visitor=event["v"],
+                last_event_at=event["at"], device=str(event.get("d", ""))[:10],
+                region=str(event.get("r", ""))[:10], segments=list(event.get("s") or []),
+            )  # fmt: skip
+        kind = event["k"]
+        setattr(row, COUNTERS[kind], getattr(row, COUNTERS[kind]) + 1)
+        if kind == EventKind.EXPOSURE and (
+            row.first_exposure_at is None or event["at"] < row.first_exposure_at
+        ):
+            row.first_exposure_at = event["at"]
+            row.first_exposure_on = timezone.localdate(event["at"])
+        elif kind == EventKind.ORDER:
+            row.converted = True
+            row.revenue += event["x"] or 0
+            row.margin += event["m"] or 0
+        elif kind == EventKind.RETURN:
+            row.returned_value += event["x"] or 0
+        row.last_event_at = max(row.last_event_at, event["at"])
+    if rows:
+        Enrollment.objects.bulk_update(rows.values(), FIELDS, batch_size=500)
+    if new:
+        Enrollment.objects.bulk_create(new.values(), batch_size=500)
+
+
+def events_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete raw events older than the retention window (Enrollment keeps the totals)."""
+    before = (now or timezone.now()) - datetime.timedelta(days=app_settings.EXPERIMENT_EVENT_DAYS)
+    deleted, _kinds = ExperimentEvent.objects.filter(at__lt=before).delete()
+    return deleted
