@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import stats
@@ -39,9 +40,7 @@ def _context(request: HttpRequest, title: str, **extra) -> dict:
 def _experiment(request: HttpRequest, pk: int) -> Experiment:
     if not (request.user.has_perm(VIEW) or request.user.has_perm(CHANGE)):
         raise PermissionDenied
-    return get_object_or_404(
-        Experiment.objects.select_related("slot", "segment", "winner"), pk=pk
-    )
+    return get_object_or_404(Experiment.objects.select_related("slot", "segment", "winner"), pk=pk)
 
 
 def experiment_report_view(request: HttpRequest, pk: int) -> HttpResponse:

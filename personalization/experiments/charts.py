@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 300
@@ -37,6 +37,10 @@ class Series:
 def _scale(low: float, high: float, start: float, end: float) -> Callable[[float], float]:
     span = (high - low) or 1.0
     return lambda value: start + (value - low) / span * (end - start)
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -74,8 +78,8 @@ def line_chart(
     for tick in _ticks(low, high):
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="0.5"/>'
-                '<text x="{}" y="{:.1f}" text-anchor="end" font-size="12" fill="{}">{}</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="0.5"/>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{}</text>',
                 LEFT,
                 WIDTH - RIGHT,
                 y(tick),
@@ -90,7 +94,7 @@ def line_chart(
     if zero_line:
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1.5"/>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5"/>',
                 LEFT,
                 WIDTH - RIGHT,
                 y(0),
@@ -104,8 +108,7 @@ def line_chart(
         if index % every == 0 or index == count - 1:
             parts.append(
                 format_html(
-                    '<text x="{:.1f}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}'
-                    "</text>",
+                    '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
                     x(index),
                     HEIGHT - BOTTOM + 18,
                     TEXT,
@@ -168,8 +171,3 @@ def line_chart(
         WIDTH, HEIGHT, chart_id, chart_id, chart_id, title, chart_id, description,
         mark_safe("".join(parts)),  # noqa: S308 - every part above went through format_html
     )  # fmt: skip
-
-
-def series_points(series: Sequence[Series]) -> SafeString:
-    """The series as `label: value` pairs, for a description (already escaped)."""
-    return format_html_join("; ", "{}", ((s.label,) for s in series))

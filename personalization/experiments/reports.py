@@ -35,12 +35,12 @@ def _sum_sq(name: str) -> Sum:
 # One row of totals per group; every metric is computed from these.
 AGGREGATES = {
     "visitors": Count("id"),
-    "exposures": Sum("exposures"),
+    "exposures_sum": Sum("exposures"),
     "converted": Count("id", filter=Q(converted=True)),
-    "orders": Sum("orders"),
-    "revenue": Sum("revenue"),
+    "orders_sum": Sum("orders"),
+    "revenue_sum": Sum("revenue"),
     "revenue_sq": _sum_sq("revenue"),
-    "margin": Sum("margin"),
+    "margin_sum": Sum("margin"),
     "margin_sq": _sum_sq("margin"),
     "clicked": Count("id", filter=Q(clicks__gt=0)),
     "added": Count("id", filter=Q(add_to_basket__gt=0)),
@@ -84,9 +84,11 @@ METRICS = {
     for spec in (
         MetricSpec(Metric.CONVERSION, Metric.CONVERSION.label, _rate("converted")),
         MetricSpec(
-            Metric.REVENUE, Metric.REVENUE.label, _mean("revenue", "revenue_sq"), money=True
+            Metric.REVENUE, Metric.REVENUE.label, _mean("revenue_sum", "revenue_sq"), money=True
         ),
-        MetricSpec(Metric.MARGIN, Metric.MARGIN.label, _mean("margin", "margin_sq"), money=True),
+        MetricSpec(
+            Metric.MARGIN, Metric.MARGIN.label, _mean("margin_sum", "margin_sq"), money=True
+        ),
         MetricSpec(Metric.ADD_TO_BASKET, Metric.ADD_TO_BASKET.label, _rate("added")),
         MetricSpec(Metric.CTA_CLICK, Metric.CTA_CLICK.label, _rate("clicked")),
         MetricSpec(Metric.CHECKOUT, Metric.CHECKOUT.label, _rate("checked_out")),
@@ -134,7 +136,7 @@ class ArmResult:
     @property
     def revenue_per_visitor(self) -> Decimal:
         visitors = self.totals["visitors"]
-        return Decimal(self.totals["revenue"] or 0) / visitors if visitors else Decimal(0)
+        return Decimal(self.totals["revenue_sum"] or 0) / visitors if visitors else Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -463,10 +465,19 @@ def headline(report: ExperimentReport) -> str:
             "uplift": _signed(comparison.relative),
             "low": _signed(comparison.ci_low),
             "high": _signed(comparison.ci_high),
-            "p": "—" if comparison.p_value is None else f"{comparison.p_value:.3f}",
+            "p": p_text(comparison.p_value),
         }
         for arm, comparison in report.primary.cells
     )
+
+
+def p_text(value: float | None) -> str:
+    """A p-value as printed: three decimals, or "< 0.001"."""
+    if value is None:
+        return "—"
+    if value < 0.001:
+        return "< 0.001"
+    return formats.number_format(value, decimal_pos=3, use_l10n=True)
 
 
 def _signed(value: float | None) -> str:

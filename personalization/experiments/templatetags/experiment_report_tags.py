@@ -33,11 +33,9 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 
 @register.filter
 def p_value(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value < 0.001:
-        return "< 0.001"
-    return formats.number_format(value, decimal_pos=3, use_l10n=True)
+    from ..reports import p_text
+
+    return p_text(value)
 
 
 @register.filter
