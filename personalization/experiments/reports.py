@@ -20,7 +20,6 @@ from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Segment
 from . import stats
 from .charts import Series, line_chart
 from .models import Arm, Enrollment, Experiment, Metric
@@ -243,26 +242,21 @@ def _breakdown(
     return Breakdown(title, rows)
 
 
-def _segment_groups(
-    rows: Iterable[dict[str, Any]],
-) -> tuple[dict[Any, dict[int, dict[str, Any]]], set[Any]]:
+def _segment_groups(rows: Iterable[dict[str, Any]]) -> dict[Any, dict[int, dict[str, Any]]]:
     """Totals per segment from totals per list of segments: a visitor counts in each of theirs."""
     groups: dict[Any, dict[int, dict[str, Any]]] = {}
     for row in rows:
         for segment in row["segments"] or [None]:
             per_arm = groups.setdefault(segment, {})
             totals_add(per_arm.setdefault(row["arm"], totals_empty()), row)
-    return groups, {key for key in groups if key is not None}
+    return groups
 
 
-def _segment_names(keys: set[Any]) -> dict[Any, str]:
-    if not keys:
-        return {}
-    ids = {key for key in keys if isinstance(key, int) or str(key).isdigit()}
-    names = {}
-    for segment in Segment.objects.filter(Q(pk__in=[int(k) for k in ids]) | Q(slug__in=keys)):
-        names[segment.pk] = names[str(segment.pk)] = names[segment.slug] = segment.name
-    return names
+def _segment_names() -> dict[str, str]:
+    """Segment names by slug, from the content snapshot (no query in the steady state)."""
+    from ..slots import content
+
+    return {segment.slug: segment.name for segment in content().segments.values()}
 
 
 def _days(rows: list[dict[str, Any]], arms: list[ArmResult], control: ArmResult | None):
@@ -409,8 +403,8 @@ def experiment_report(experiment: Experiment) -> ExperimentReport:
     for r in _grouped(experiment, "region"):
         label = r["region"] or UNKNOWN
         totals_add(region_groups.setdefault(label, {}).setdefault(r["arm"], totals_empty()), r)
-    segment_groups, keys = _segment_groups(_grouped(experiment, "segments"))
-    names = _segment_names(keys)
+    segment_groups = _segment_groups(_grouped(experiment, "segments"))
+    names = _segment_names()
     segment_groups = {
         (names.get(key, str(key)) if key is not None else gettext("No segment")): value
         for key, value in segment_groups.items()
