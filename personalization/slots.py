@@ -79,6 +79,9 @@ class CompiledSlot:
     variants: tuple[Variant, ...]  # tried in this order
     # (starts, ends, language, segment id, variant) per variant: plain values to test quickly.
     entries: tuple[tuple, ...] = ()
+    # Every variant by id, switched off or not: an experiment's arm may show one that the rules
+    # never do (editors switch a test's variant off so that only its arm sees it).
+    by_id: dict[int, Variant] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,16 +137,21 @@ def content_load() -> Content:
         if compiled is not None:
             segments[segment.pk] = compiled
     variants: dict[int, list[Variant]] = {}
-    for variant in Variant.objects.filter(is_active=True).order_by("priority", "id"):
+    every: dict[int, dict[int, Variant]] = {}
+    for variant in Variant.objects.order_by("priority", "id"):
         variant.body_html = body_sanitize(variant.body)
-        variants.setdefault(variant.slot_id, []).append(variant)
+        every.setdefault(variant.slot_id, {})[variant.pk] = variant
+        if variant.is_active:
+            variants.setdefault(variant.slot_id, []).append(variant)
     slots = {}
     for slot in Slot.objects.all():
         own = variants.get(slot.pk, [])
         default = next((v for v in own if v.is_default), None)
         targeted = tuple(v for v in own if not v.is_default)
         entries = tuple((v.starts_at, v.ends_at, v.language, v.segment_id, v) for v in targeted)
-        slots[slot.key] = CompiledSlot(slot.key, slot.kind, slot.name, default, targeted, entries)
+        slots[slot.key] = CompiledSlot(
+            slot.key, slot.kind, slot.name, default, targeted, entries, every.get(slot.pk, {})
+        )
     return Content(slots=slots, segments=segments)
 
 
@@ -181,11 +189,8 @@ def slot_experiment_choose(slot: CompiledSlot, visitor: Visitor) -> Decision | N
         return None
     if arm.variant_id is None:  # a control without a variant: what the rules would show
         return replace(slot_rules_choose(slot, visitor, content()), experiment=entry, arm=arm)
-    variant = next(
-        (v for v in (slot.default, *slot.variants) if v is not None and v.pk == arm.variant_id),
-        None,
-    )
-    if variant is None:  # switched off since: the rules decide, and nothing is counted
+    variant = slot.by_id.get(arm.variant_id)
+    if variant is None:  # deleted since: the rules decide, and nothing is counted
         return None
     return Decision(slot, variant, experiment=entry, arm=arm)
 

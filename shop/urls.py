@@ -19,6 +19,7 @@ urlpatterns = [
     path("stores/", include("shop.stores.urls")),
     path("offers/", include("shop.offers.urls")),
     path("", include("personalization.urls")),
+    path("t/", include("personalization.experiments.urls")),
     path("accounts/", include(never_cached("accounts.urls"))),
     path("accounts/", include(never_cached("allauth.urls"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -138,6 +138,11 @@ class Experiment(models.Model):
         ordering = ("-created_at", "key")
         verbose_name = _("experiment")
         verbose_name_plural = _("experiments")
+        # Editors run tests of content, merchandisers tests of offers.
+        permissions = [
+            ("manage_slot_experiments", _("Can manage experiments on slot content")),
+            ("manage_offer_experiments", _("Can manage experiments on offers")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"],

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import template
 from django.template.loader import render_to_string
 
+from ..experiments.events import record_exposure
+from ..experiments.views import click_url
 from ..facts import fact_display, location_label
 from ..slots import slot_decide
 
@@ -31,11 +33,17 @@ def slot(context, key: str, oob: bool = False) -> str:
     decision = slot_decide(key, visitor)
     if decision is None or decision.variant is None:
         return ""
+    cta_href = decision.variant.cta_url
+    if decision.experiment is not None:
+        # Rendered for a visitor in a test: that is the exposure (nothing touches the database).
+        record_exposure(request, visitor, decision.experiment.key)
+        cta_href = click_url(decision.experiment.key, cta_href)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
-        {"decision": decision, "variant": decision.variant, "slot": decision.slot, "oob": oob},
+        {"decision": decision, "variant": decision.variant, "slot": decision.slot, "oob": oob,
+         "cta_href": cta_href},
         request=request,
-    )
+    )  # fmt: skip
 
 
 def profile_card_context(

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 import datetime
 from importlib import import_module
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from personalization.experiments.events import EventKind, record
 from shop.catalog.models import Product
 
 from .models import Basket, BasketLine
+
+if TYPE_CHECKING:
+    from personalization.visitor import Visitor
 
 SESSION_KEY = "basket_id"
 MAX_LINE_QUANTITY = 99
@@ -55,8 +59,11 @@ def _quantity_check(product: Product, quantity: int) -> int:
 
 
 @transaction.atomic
-def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> BasketLine:
-    """Add units of a product, keeping the line within the stock."""
+def basket_add(
+    *, basket: Basket, product: Product, quantity: int = 1, visitor: Visitor | None = None
+) -> BasketLine:
+    """Add units of a product, keeping the line within the stock; the visitor's experiments
+    count it once it is committed."""
     if quantity < 1:
         raise BasketError(_("Choose a quantity of at least 1."))
     line = BasketLine.objects.select_for_update().filter(basket=basket, product=product).first()
@@ -68,6 +75,9 @@ def basket_add(*, basket: Basket, product: Product, quantity: int = 1) -> Basket
         line.quantity = current + quantity
         line.save(update_fields=["quantity"])
     basket.save(update_fields=["updated_at"])
+    if visitor is not None:
+        value = product.price * quantity
+        transaction.on_commit(lambda: record(visitor, EventKind.ADD_TO_BASKET, value=value))
     return line
 
 

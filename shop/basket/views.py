@@ -64,6 +64,7 @@ def basket_add_view(request: HttpRequest) -> HttpResponse:
                 basket=basket_for_request(request, create=True),
                 product=product,
                 quantity=form.cleaned_data["quantity"],
+                visitor=request.visitor,
             )
         except BasketError as error:
             messages.error(request, str(error))

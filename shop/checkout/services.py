@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kernel.money import money_format, money_round
+from personalization.experiments.events import EventKind, record
 from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
@@ -217,8 +218,25 @@ def order_place(
         return _order_again(existing)
     if payment is None:
         return _order_again(order)
-    return _pay(provider=provider, order=order, payment=payment,
-                payment_method=payment_method, basket=basket)  # fmt: skip
+    order = _pay(provider=provider, order=order, payment=payment,
+                 payment_method=payment_method, basket=basket)  # fmt: skip
+    if order.status == OrderStatus.PAID:
+        _experiments_record_order(visitor=visitor, order=order)
+    return order
+
+
+def _experiments_record_order(*, visitor: Visitor, order: Order) -> None:
+    """Count a paid order for the experiments the shopper takes part in, with its margin when
+    every product has a cost price."""
+    lines = list(order.lines.select_related("product"))
+    costs = [line.product.cost_price if line.product else None for line in lines]
+    margin = None
+    if lines and all(cost is not None for cost in costs):
+        revenue = sum((line.total for line in lines), Decimal(0))
+        margin = revenue - sum(
+            (cost * line.quantity for cost, line in zip(costs, lines, strict=True)), Decimal(0)
+        )
+    record(visitor, EventKind.ORDER, value=order.total, margin=margin, order_id=order.number)
 
 
 def _place(

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from kernel.money import money_format
 from kernel.regions import place_name
+from personalization.experiments.events import EventKind, record
 from personalization.identity import visitor_id
 from personalization.visitor import Visitor
 from shop.basket.services import basket_for_request
@@ -107,6 +108,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         # Shown again: a new token for the next attempt; card fields always render empty.
         form.token_renew()
     else:
+        record(request, EventKind.CHECKOUT)  # the checkout page shown: a checkout started
         initial = {}
         if request.user.is_authenticated:
             initial = {"email": request.user.email, "name": request.user.get_full_name()}

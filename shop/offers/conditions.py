@@ -77,6 +77,11 @@ class CompiledOffer:
 
 def offer_reasons(offer: CompiledOffer, visitor: Visitor) -> list[str] | None:
     """Why the offer is for this visitor (facts in plain words), or None if it is not."""
+    if visitor.get("holdout") and (
+        offer.countries or offer.regions or offer.region_sets or offer.area
+        or offer.segment_id is not None
+    ):  # fmt: skip
+        return None  # the personalization holdout gets only the offers everyone gets
     reasons = []
     if offer.countries:
         if visitor.country not in offer.countries:

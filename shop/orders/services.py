@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from personalization.experiments.events import record_return
 from personalization.profiling import erased_email
 from shop.catalog.models import Product
 from shop.offers.models import OrderDiscount
@@ -74,10 +75,14 @@ def order_status_set(
             raise ValidationError(_("A shipped order needs a tracking number."))
         order.tracking_number = tracking_number
         note = note or _("Tracking number: %(number)s") % {"number": tracking_number}
+    paid = order.status != OrderStatus.AWAITING_PAYMENT
     order.status = status
     order.save(update_fields=["status", "tracking_number"])
     if status == OrderStatus.CANCELLED:
         _restock(order)
+        if paid:  # money taken and given back: counts against the experiments it was placed in
+            number, total = order.number, order.total
+            transaction.on_commit(lambda: record_return(order_id=number, value=total))
     return order_event_add(order=order, status=status, note=note, by=by, notify=notify)
 
 
