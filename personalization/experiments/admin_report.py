@@ -24,8 +24,11 @@ from .models import Arm, Experiment, ExperimentStatus
 from .reports import experiment_report, headline
 from .ship import experiment_ship, ship_plan
 
-VIEW = "experiments.view_experiment"
-CHANGE = "experiments.change_experiment"
+
+def _model_admin():
+    """The experiments' ModelAdmin: its permission checks (which kinds a staff member may
+    manage) decide here too."""
+    return admin.site.get_model_admin(Experiment)
 
 
 def _context(request: HttpRequest, title: str, **extra) -> dict:
@@ -38,15 +41,22 @@ def _context(request: HttpRequest, title: str, **extra) -> dict:
 
 
 def _experiment(request: HttpRequest, pk: int) -> Experiment:
-    if not (request.user.has_perm(VIEW) or request.user.has_perm(CHANGE)):
+    # The admin's own queryset: staff see only the kinds of test they manage.
+    experiment = get_object_or_404(
+        _model_admin().get_queryset(request).select_related("slot", "segment", "winner"), pk=pk
+    )
+    if not _model_admin().has_view_permission(request, experiment):
         raise PermissionDenied
-    return get_object_or_404(Experiment.objects.select_related("slot", "segment", "winner"), pk=pk)
+    return experiment
 
 
 def experiment_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     experiment = _experiment(request, pk)
     report = experiment_report(experiment)
-    can_ship = request.user.has_perm(CHANGE) and experiment.status == ExperimentStatus.RUNNING
+    can_ship = (
+        _model_admin().has_change_permission(request, experiment)
+        and experiment.status == ExperimentStatus.RUNNING
+    )
     return TemplateResponse(
         request,
         "admin/experiments/experiment/report.html",
@@ -67,7 +77,7 @@ def experiment_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 def experiment_ship_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: say what shipping the chosen arm will do; POST: do it."""
     experiment = _experiment(request, pk)
-    if not request.user.has_perm(CHANGE):
+    if not _model_admin().has_change_permission(request, experiment):
         raise PermissionDenied
     report_url = reverse("experiments_report", args=[experiment.pk])
     if experiment.status != ExperimentStatus.RUNNING:
@@ -100,7 +110,7 @@ def experiment_ship_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def holdout_report_view(request: HttpRequest) -> HttpResponse:
-    if not (request.user.has_perm(VIEW) or request.user.has_perm(CHANGE)):
+    if not _model_admin().has_view_permission(request):
         raise PermissionDenied
     return TemplateResponse(
         request,

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Arm, Experiment, ExperimentStatus
+from .models import Arm, Experiment
+from .services import experiment_stop
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,7 @@ def experiment_ship(*, experiment: Experiment, winner: Arm, now: datetime.dateti
         raise ValueError("The winner must be an arm of this experiment.")
     with transaction.atomic():
         experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
-        experiment.status = ExperimentStatus.STOPPED
-        experiment.winner = winner
-        experiment.stopped_at = now
-        experiment.save(update_fields=["status", "winner", "stopped_at", "updated_at"])
+        experiment_stop(experiment=experiment, winner=winner, at=now)
         for arm in experiment.arms.select_related("variant"):
             variant = arm.variant
             if variant is None or variant.is_default:

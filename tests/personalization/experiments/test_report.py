@@ -205,9 +205,13 @@ def test_a_chart_is_an_accessible_image_with_escaped_labels_and_no_styles():
 
 
 def staff(*perms: str):
+    """Staff with these experiment permissions, allowed to manage tests of slot content."""
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="experiments", codename__in=perms)
+        *Permission.objects.filter(
+            content_type__app_label="experiments",
+            codename__in=[*perms, "manage_slot_experiments"],
+        )
     )
     return user
 
@@ -291,3 +295,17 @@ def test_shipping_needs_permission_to_change_experiments_and_a_csrf_token():
     assert editor.post(url, {"arm": b.pk, "confirm": "yes"}).status_code == 403
     experiment.refresh_from_db()
     assert experiment.status == ExperimentStatus.RUNNING
+
+
+def test_staff_who_manage_only_offer_tests_cannot_ship_a_slot_test():
+    experiment = experiment_make()
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="experiments",
+            codename__in=["view_experiment", "change_experiment", "manage_offer_experiments"],
+        )
+    )
+    b = experiment.arms.get(key="b")
+    url = reverse("experiments_ship", args=[experiment.pk])
+    assert signed_in(user).post(url, {"arm": b.pk, "confirm": "yes"}).status_code == 403
