@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import stats
 from .holdout import holdout_report
-from .models import Arm, Experiment, ExperimentStatus
-from .reports import experiment_report, headline
+from .models import Arm, Experiment, ExperimentStatus, Metric
+from .reports import METRICS, experiment_report, headline
 from .ship import experiment_ship, ship_plan
 
 
@@ -115,7 +115,12 @@ def holdout_report_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "admin/experiments/holdout.html",
-        _context(request, _("Personalization holdout"), report=holdout_report()),
+        _context(
+            request,
+            _("Personalization holdout"),
+            report=holdout_report(),
+            metrics=[METRICS[Metric.CONVERSION], METRICS[Metric.REVENUE]],
+        ),
     )
 
 

@@ -309,3 +309,48 @@ def test_staff_who_manage_only_offer_tests_cannot_ship_a_slot_test():
     b = experiment.arms.get(key="b")
     url = reverse("experiments_ship", args=[experiment.pk])
     assert signed_in(user).post(url, {"arm": b.pk, "confirm": "yes"}).status_code == 403
+
+
+# The personalization holdout -----------------------------------------------------------------
+
+
+def holdout_make() -> Experiment:
+    from personalization.experiments.holdout import HOLDOUT_KEY
+
+    experiment = Experiment.objects.create(
+        key=HOLDOUT_KEY, name="Personalization holdout", kind=ExperimentKind.OFFER
+    )
+    Arm.objects.create(experiment=experiment, key="holdout", name="Holdout", is_control=True)
+    Arm.objects.create(experiment=experiment, key="personalized", name="Personalized", weight=9)
+    return experiment
+
+
+def test_the_holdout_report_compares_personalized_visitors_with_the_holdout_week_by_week():
+    from personalization.experiments.holdout import holdout_report
+
+    experiment = holdout_make()
+    monday = datetime.date(2026, 11, 2)
+    enrol(experiment, "holdout", 200, converted=20, revenue=Decimal(3000), day=monday)
+    enrol(experiment, "personalized", 1800, converted=270, revenue=Decimal(3000), day=monday)
+    later = monday + datetime.timedelta(days=9)
+    enrol(experiment, "holdout", 100, converted=10, revenue=Decimal(3000), day=later)
+    enrol(experiment, "personalized", 900, converted=90, revenue=Decimal(3000), day=later)
+    report = holdout_report()
+    assert [row.week for row in report.weeks] == [monday, monday + datetime.timedelta(days=7)]
+    first, second = report.weeks
+    assert (first.holdout_rate, first.personalized_rate) == (0.1, 0.15)
+    assert first.conversion.relative == pytest.approx(0.5)
+    assert second.conversion.relative == pytest.approx(0)
+    assert report.overall.personalized["visitors"] == 2700
+    assert report.overall.revenue.relative == pytest.approx((360 * 3000 / 2700) / 300 - 1)
+    assert report.overall.conversion.ci_low < report.overall.conversion.relative
+
+
+def test_the_holdout_page_says_when_the_holdout_is_not_measured():
+    client = signed_in(staff("view_experiment"))
+    response = client.get(reverse("experiments_holdout"))
+    assert response.status_code == 200
+    assert "not being measured yet" in page_text(response)
+    holdout_make()
+    enrol(Experiment.objects.get(key="personalization-holdout"), "holdout", 10)
+    assert "All weeks" in page_text(client.get(reverse("experiments_holdout")))
