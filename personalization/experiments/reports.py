@@ -361,8 +361,8 @@ def _charts(
                     (
                         long_labels[i],
                         [
-                            _percent(uplift[i]),
-                            f"{_percent(lows[i])} … {_percent(highs[i])}"
+                            _signed(uplift[i]),
+                            f"{_signed(lows[i])} … {_signed(highs[i])}"
                             if lows[i] is not None
                             else "—",
                         ],

@@ -36,6 +36,9 @@ class Simulation:
     visitors: int
     rates: Mapping[str, float]
     lost: Mapping[str, float] = field(default_factory=dict)
+    # Segments a visitor is found in (as the page's slot choices would find them), by id,
+    # with the share of visitors in each; events carry their slugs.
+    segments: Mapping[int, float] = field(default_factory=dict)
     order_value: float = 4000.0  # mean order value, in the shop's currency
     days: int = 14
     seed: int = 1
@@ -84,6 +87,10 @@ def experiment_simulate(
             ),
             now=at,
         )
+        for segment_id, share in simulation.segments.items():
+            if rng.random() < share:
+                # What slot_choose leaves behind when a segment matched (see slots.py).
+                visitor.memo[("segment", segment_id)] = ()
         record(visitor, EventKind.EXPOSURE, experiment=entry.key, at=at)
         if rng.random() < simulation.rates.get(arm.key, 0.0):
             value = Decimal(round(rng.expovariate(1 / simulation.order_value)) + 500)
