@@ -178,7 +178,7 @@ def test_cumulative_charts_run_day_by_day():
         ["10.0 %", "20.0 %"],
         ["20.0 %", "20.0 %"],
     ]
-    assert uplift.rows[0][1][0] == "100.0 %"
+    assert uplift.rows[0][1][0] == "+100.0 %"
 
 
 def test_a_chart_is_an_accessible_image_with_escaped_labels_and_no_styles():
