@@ -97,9 +97,10 @@ def experiment_stop(
 def account_adopt(*, request: HttpRequest, user) -> None:
     """Carry the browser's visitor id and arms into the account on sign-in.
 
-    The account keeps the visitor id of the first browser it signed in on; on any browser the
-    session then tests under it, and arms this browser was given win over the account's own,
-    so the shopper keeps what they were just shown."""
+    The account keeps the visitor id of the first browser it signed in on, and the first arm it
+    got in each experiment; on any browser the session then tests under that id. On a browser
+    that was already given an arm, that arm stays (the shopper keeps what they were just
+    shown); a browser without one gets the account's."""
     browser_id = visitor_id(request, issue=False)
     given = sticky_read(request)
     account = VisitorAccount.objects.filter(user=user).first()
@@ -108,7 +109,7 @@ def account_adopt(*, request: HttpRequest, user) -> None:
             return
         account = VisitorAccount.objects.create(user=user, visitor_id=browser_id, assignments=given)
     else:
-        merged = {**account.assignments, **given}
+        merged = {**given, **account.assignments}
         if merged != account.assignments:
             account.assignments = merged
             account.save(update_fields=["assignments", "updated_at"])
@@ -132,24 +133,41 @@ def events_drain(
         items = buffer.pop(batch)
         if not items:
             break
-        written += events_write(items)
+        try:
+            written += events_write(items)
+        except Exception:  # a batch the database refused is lost, not retried forever
+            logger.exception("A batch of %s experiment events could not be written", len(items))
         if len(items) < batch:
             break
     return written
 
 
 def _parse(item: str) -> dict | None:
+    """One buffered event as plain values, or None if it is not one of ours."""
     try:
         data = json.loads(item)
-        data["at"] = datetime.datetime.fromisoformat(data["t"])
-        data["x"] = None if data.get("x") is None else Decimal(data["x"])
-        data["m"] = None if data.get("m") is None else Decimal(data["m"])
-        if data["k"] not in EventKind.values:
+        if not isinstance(data, dict) or data.get("k") not in EventKind.values:
             return None
-        if data["k"] != EventKind.RETURN:
-            data["e"], data["a"] = int(data["e"]), int(data["a"])
-            data["v"] = str(data["v"])[:32]
-        return data
+        event = {
+            "k": data["k"],
+            "at": datetime.datetime.fromisoformat(data["t"]),
+            "x": None if data.get("x") is None else Decimal(str(data["x"])),
+            "m": None if data.get("m") is None else Decimal(str(data["m"])),
+            "o": str(data.get("o") or "")[:40],
+            "d": str(data.get("d") or "")[:10],
+            "r": str(data.get("r") or "")[:10],
+            "s": [str(slug) for slug in data.get("s") or []][:20],
+        }
+        if event["at"].tzinfo is None:
+            return None
+        if event["k"] != EventKind.RETURN:
+            event["e"], event["a"] = int(data["e"]), int(data["a"])
+            event["v"] = str(data["v"])[:32]
+            if not event["v"]:
+                return None
+        elif not event["o"]:
+            return None
+        return event
     except (ValueError, KeyError, TypeError, ArithmeticError):
         return None
 
@@ -227,8 +245,8 @@ def events_write(items: Sequence[str]) -> int:
         [
             ExperimentEvent(
                 experiment_id=e["e"], arm_id=e["a"], visitor=e["v"], kind=e["k"], value=e["x"],
-                margin=e["m"], order_id=e.get("o", "")[:40], device=str(e.get("d", ""))[:10],
-                region=str(e.get("r", ""))[:10], segments=list(e.get("s") or []), at=e["at"],
+                margin=e["m"], order_id=e["o"], device=e["d"], region=e["r"], segments=e["s"],
+                at=e["at"],
             )
             for e in events
         ],
@@ -266,8 +284,8 @@ def _enrollments_update(events: list[dict], experiment_ids: list[int]) -> None:
         if row is None:
             row = new[key] = Enrollment(
                 experiment_id=event["e"], arm_id=event["a"], visitor=event["v"],
-                last_event_at=event["at"], device=str(event.get("d", ""))[:10],
-                region=str(event.get("r", ""))[:10], segments=list(event.get("s") or []),
+                last_event_at=event["at"], device=event["d"], region=event["r"],
+                segments=event["s"],
             )  # fmt: skip
         kind = event["k"]
         setattr(row, COUNTERS[kind], getattr(row, COUNTERS[kind]) + 1)

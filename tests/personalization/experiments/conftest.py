@@ -101,9 +101,10 @@ def signed_cookie() -> Callable[[str, str, str], str]:
 
 @pytest.fixture
 def as_visitor(consenting_client, signed_cookie) -> Callable[[str], Client]:
-    """The consenting browser, carrying this visitor id."""
+    """The consenting browser, carrying this visitor id (22 characters, as ids are)."""
 
     def make(vid: str, client: Client | None = None) -> Client:
+        assert len(vid) == 22, vid
         client = client or consenting_client
         client.cookies[app_settings.VISITOR_ID_COOKIE] = signed_cookie(
             app_settings.VISITOR_ID_COOKIE, vid, VISITOR_ID_SALT

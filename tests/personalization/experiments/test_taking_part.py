@@ -98,11 +98,11 @@ def test_the_holdout_sees_slot_defaults_and_takes_part_in_nothing(as_visitor, se
         slot=Slot.objects.get(key="home-strip"), name="Everyone", headline="For everyone today"
     )
     content_changed()
-    held = next(f"held-{n:016d}" for n in range(1000) if in_holdout(f"held-{n:016d}"))
+    held = next(f"held-{n:017d}" for n in range(1000) if in_holdout(f"held-{n:017d}"))
     page = as_visitor(held).get("/").content.decode()
     assert HERO_DEFAULT in page and HERO_B not in page
     assert "For everyone today" not in page
     assert buffered() == []
     # The same browser with an id outside the holdout gets what everyone gets.
-    free = next(f"free-{n:016d}" for n in range(1000) if not in_holdout(f"free-{n:016d}"))
+    free = next(f"free-{n:017d}" for n in range(1000) if not in_holdout(f"free-{n:017d}"))
     assert "For everyone today" in as_visitor(free).get("/").content.decode()
