@@ -44,7 +44,7 @@ def simulate(experiment: Experiment, **options):
 
 
 def test_with_enough_visitors_the_report_finds_a_ten_to_twelve_percent_effect():
-    # 10,000 visitors an arm detect a 20 % relative uplift about 98 times in 100.
+    # 10,000 visitors an arm detect a 20 % relative uplift about 99 times in 100.
     report = simulate(offer_test(), visitors=20_000, rates={"a": 0.10, "b": 0.12}, seed=7)
     control, b = report.arms
     assert control.totals["visitors"] + b.totals["visitors"] == 20_000
