@@ -361,8 +361,8 @@ def _charts(
                     (
                         long_labels[i],
                         [
-                            _signed(uplift[i]),
-                            f"{_signed(lows[i])} … {_signed(highs[i])}"
+                            signed_text(uplift[i]),
+                            f"{signed_text(lows[i])} … {signed_text(highs[i])}"
                             if lows[i] is not None
                             else "—",
                         ],
@@ -449,17 +449,17 @@ def headline(report: ExperimentReport) -> str:
     return " ".join(
         gettext(
             "%(arm)s: %(verdict)s (%(metric)s %(uplift)s, %(level)s interval %(low)s to "
-            "%(high)s, p = %(p)s)."
+            "%(high)s, p %(p)s)."
         )
         % {
             "level": LEVEL,
             "arm": arm.arm.name,
             "verdict": verdict_label(comparison),
             "metric": report.primary.spec.label,
-            "uplift": _signed(comparison.relative),
-            "low": _signed(comparison.ci_low),
-            "high": _signed(comparison.ci_high),
-            "p": p_text(comparison.p_value),
+            "uplift": signed_text(comparison.relative),
+            "low": signed_text(comparison.ci_low),
+            "high": signed_text(comparison.ci_high),
+            "p": p_relation(comparison.p_value),
         }
         for arm, comparison in report.primary.cells
     )
@@ -474,7 +474,17 @@ def p_text(value: float | None) -> str:
     return formats.number_format(value, decimal_pos=3, use_l10n=True)
 
 
-def _signed(value: float | None) -> str:
+def p_relation(value: float | None) -> str:
+    """A p-value after "p": "= 0.042" or "< 0.001"."""
+    text = p_text(value)
+    return text if text.startswith("<") or text == "—" else f"= {text}"
+
+
+def signed_text(value: float | None, digits: int = 1) -> str:
+    """An uplift: "+4.2 %", "−3.0 %"."""
     if value is None:
         return "—"
-    return ("+" if value > 0 else "") + _percent(value)
+    text = _percent(abs(value), digits)
+    if round(value * 100, digits) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text

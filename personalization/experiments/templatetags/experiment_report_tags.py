@@ -23,12 +23,9 @@ def percent(value: float | None, digits: int = 1) -> str:
 @register.filter
 def signed_percent(value: float | None, digits: int = 1) -> str:
     """An uplift: "+4.2 %", "−3.0 %"."""
-    if value is None or value == "":
-        return "—"
-    text = percent(abs(float(value)), digits)
-    if round(float(value) * 100, int(digits)) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
+    from ..reports import signed_text
+
+    return signed_text(None if value in (None, "") else float(value), int(digits))
 
 
 @register.filter

@@ -297,7 +297,7 @@ def test_shipping_needs_permission_to_change_experiments_and_a_csrf_token():
     assert experiment.status == ExperimentStatus.RUNNING
 
 
-def test_staff_who_manage_only_offer_tests_cannot_ship_a_slot_test():
+def test_staff_who_manage_only_offer_tests_cannot_see_or_ship_a_slot_test():
     experiment = experiment_make()
     user = UserFactory(is_staff=True)
     user.user_permissions.add(
@@ -307,8 +307,13 @@ def test_staff_who_manage_only_offer_tests_cannot_ship_a_slot_test():
         )
     )
     b = experiment.arms.get(key="b")
+    client = signed_in(user)
+    # As in the experiments admin, a test of another kind is not there for them.
     url = reverse("experiments_ship", args=[experiment.pk])
-    assert signed_in(user).post(url, {"arm": b.pk, "confirm": "yes"}).status_code == 403
+    assert client.post(url, {"arm": b.pk, "confirm": "yes"}).status_code == 404
+    assert client.get(reverse("experiments_report", args=[experiment.pk])).status_code == 404
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.RUNNING
 
 
 # The personalization holdout -----------------------------------------------------------------
