@@ -26,7 +26,7 @@ demo: migrate messages
 	$(BIN)/python manage.py load_demo
 
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	HOLDOUT_PERCENT=$${HOLDOUT_PERCENT:-5} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; a new machine gets it from apt.
 chromium:
@@ -51,6 +51,7 @@ bench: install messages
 	$(BIN)/python bench/pricing.py
 	$(BIN)/python bench/profiling.py
 	$(BIN)/python bench/vouchers.py
+	$(BIN)/python bench/experiments.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

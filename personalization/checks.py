@@ -7,6 +7,7 @@ Registered in PersonalizationConfig.ready(); Django runs them before `runserver`
 - personalization.E002: the local-memory cache with more than one web worker.
 - personalization.E003: a web worker count that is not a number.
 - personalization.W004 (deploy): production (DEBUG off) without a cache the processes share.
+- personalization.E005: a holdout share (HOLDOUT_PERCENT) that is not a number from 0 to 50.
 """
 
 from __future__ import annotations
@@ -112,5 +113,26 @@ def cache_shared_deploy_check(app_configs, **kwargs) -> list[Warning]:
             "snapshot versions.",
             hint="Set REDIS_URL to the Redis that the web and Celery workers share.",
             id="personalization.W004",
+        )
+    ]
+
+
+@register()
+def holdout_check(app_configs, **kwargs) -> list[Error]:
+    value = app_settings.HOLDOUT_PERCENT
+    try:
+        valid = 0 <= float(value) <= 50 and not isinstance(value, bool)
+    except (TypeError, ValueError):
+        valid = False
+    if valid:
+        return []
+    return [
+        Error(
+            f"HOLDOUT_PERCENT is {value!r}.",
+            hint=(
+                "Set HOLDOUT_PERCENT (PERSONALIZATION_HOLDOUT_PERCENT) to the percent of visitors "
+                "who see defaults everywhere, from 0 (off) to 50; 5 is usual."
+            ),
+            id="personalization.E005",
         )
     ]

@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .consent import consent_for_request
-from .experiments.sticky import sticky_save
+from .experiments.sticky import assignments_save
 from .history import history_save
 from .identity import visitor_id_save
 from .preview import preview_overrides
@@ -51,7 +51,7 @@ class VisitorMiddleware:
         request.visitor = SimpleLazyObject(visitor)
         response = self.get_response(request)
         visitor_id_save(request, response)
-        sticky_save(request, response)
+        assignments_save(request, response)
         if resolved:
             patch_vary_headers(response, self.VARY)
             patch_cache_control(response, private=True)

@@ -276,6 +276,14 @@ def profile_export(*, request: HttpRequest) -> dict[str, Any]:
             for spec in facts_registered()
             if spec.group == "visit" and spec.personal and visitor.source(spec.name) == "history"
         },
+        # The tests the visitor takes part in (arm keys) and whether they are in the holdout.
+        "experiments": {
+            spec.name: visitor.get(spec.name)
+            for spec in facts_registered()
+            if spec.group == "experiments"
+            and spec.shown
+            and visitor.source(spec.name) == "experiment"
+        },
     }
     for _receiver, extra in data_exported.send(sender=None, request=request):
         data.update(extra or {})

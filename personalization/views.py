@@ -15,6 +15,7 @@ from django_ratelimit.core import get_usage
 
 from .conf import app_settings
 from .consent import consent_for_request, consent_state, consent_store
+from .experiments.sticky import sticky_forget
 from .facts import fact_display, fact_label, fact_spec
 from .forms import ConditionForm, ConsentForm, EraseForm, PreviewForm, RegionForm
 from .history import history_forget
@@ -345,6 +346,7 @@ def erase(request: HttpRequest) -> HttpResponse:
     history_forget(response)
     region_forget(response)
     visitor_id_forget(response)
+    sticky_forget(response)
     response.delete_cookie(app_settings.CONSENT_COOKIE, samesite="Lax")
     messages.success(request, _("Everything we stored about you was erased."))
     return response

@@ -39,13 +39,16 @@ def _visitor(subject: HttpRequest | Visitor | None) -> Visitor | None:
     return getattr(subject, "visitor", None)
 
 
-def visitor_arms(visitor: Visitor, *, at: datetime.datetime | None = None) -> dict[str, str]:
+def visitor_arms(
+    visitor: Visitor, *, at: datetime.datetime | None = None, running=None
+) -> dict[str, str]:
     """{experiment key: arm key} of the running experiments the visitor takes part in."""
     if visitor.is_preview:
         return {}
     arms = {}
-    for entry in experiments_running(at or visitor.now):
-        fact = visitor.facts.get(entry.fact)
+    facts = visitor.facts
+    for entry in running if running is not None else experiments_running(at or visitor.now):
+        fact = facts.get(entry.fact)
         if fact is not None and fact.value and fact.source == Source.EXPERIMENT:
             arms[entry.key] = fact.value
     return arms
@@ -87,34 +90,31 @@ def record(
         if not visitor_key or visitor.is_preview or visitor.is_bot:
             return 0
         at = at or timezone.now()
-        running = {entry.key: entry for entry in experiments_running(at)}
-        arms = visitor_arms(visitor, at=at)
+        running = experiments_running(at)
+        arms = visitor_arms(visitor, running=running)
         if experiment is not None:
             arms = {experiment: arms[experiment]} if experiment in arms else {}
+        if not arms:
+            return 0
+        by_key = {entry.key: entry for entry in running}
+        shared = {
+            "v": visitor_key,
+            "k": str(kind),
+            "x": _amount(value),
+            "m": _amount(margin),
+            "o": str(order_id or ""),
+            "d": visitor.get("device", ""),
+            "r": visitor.get("region", "") or "",
+            "s": _segments(visitor),
+            "t": at.isoformat(),
+        }
         items = []
         for key, arm_key in arms.items():
-            entry = running[key]
-            arm = entry.arm(arm_key)
-            if arm is None:
-                continue
-            items.append(
-                json.dumps(
-                    {
-                        "e": entry.id,
-                        "a": arm.id,
-                        "v": visitor_key,
-                        "k": str(kind),
-                        "x": _amount(value),
-                        "m": _amount(margin),
-                        "o": str(order_id or ""),
-                        "d": visitor.get("device", ""),
-                        "r": visitor.get("region", "") or "",
-                        "s": _segments(visitor),
-                        "t": at.isoformat(),
-                    },
-                    separators=(",", ":"),
+            arm = by_key[key].arm(arm_key)
+            if arm is not None:
+                items.append(
+                    json.dumps({"e": by_key[key].id, "a": arm.id, **shared}, separators=(",", ":"))
                 )
-            )
         if not items:
             return 0
         return len(items) if event_buffer().push(items) else 0

@@ -6,6 +6,7 @@ from types import MappingProxyType
 
 from django.http import HttpRequest
 
+from ..conf import app_settings
 from ..identity import visitor_id
 from ..visitor import Builder, Source, Visitor
 from .assignment import (
@@ -15,18 +16,20 @@ from .assignment import (
     is_enrolled,
     visitor_hash,
 )
-from .sticky import SESSION_KEY, sticky_keep, sticky_read
+from .models import ExperimentKind
+from .sticky import SESSION_KEY, offers_assigned, sticky_keep, sticky_read
 
 
-def assignment_visitor_id(request: HttpRequest) -> str:
+def assignment_visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
     """The id a visitor is assigned by: their account's (carried over from the browser they
-    first signed in on), else this browser's, issued now if it has none."""
+    first signed in on), else this browser's, issued now if it has none (unless `issue` is
+    false: then "" when it has none)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and hasattr(request, "session"):
         account_id = request.session.get(SESSION_KEY)
         if isinstance(account_id, str) and account_id:
             return account_id
-    return visitor_id(request)
+    return visitor_id(request, issue=issue)
 
 
 def takes_part(builder: Builder) -> bool:
@@ -48,7 +51,9 @@ class ExperimentResolver:
 
     def resolve(self, builder: Builder) -> None:
         running = experiments_running(builder.now)
-        vid = assignment_visitor_id(builder.request) if takes_part(builder) else ""
+        # An id is issued only when something needs one: a running experiment or the holdout.
+        needed = bool(running) or float(app_settings.HOLDOUT_PERCENT or 0) > 0
+        vid = assignment_visitor_id(builder.request, issue=needed) if takes_part(builder) else ""
         holdout = bool(vid) and in_holdout(vid)
         builder.add("holdout", holdout, Source.EXPERIMENT if vid else Source.DEFAULT)
         if vid:
@@ -75,6 +80,10 @@ class ExperimentResolver:
                             continue
                     arm_key = arm_pick(entry, vid).key
                     kept[entry.key] = arm_key
+                    if entry.kind == ExperimentKind.OFFER:
+                        # An offer test shows itself wherever prices are: being assigned is
+                        # the exposure (recorded once the visitor exists, see sticky.py).
+                        offers_assigned(builder.request).append(entry.key)
             builder.add(entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT)
         if vid and kept != given:
             sticky_keep(builder.request, kept)

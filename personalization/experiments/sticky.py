@@ -49,8 +49,27 @@ def sticky_keep(request: HttpRequest, pairs: dict[str, str]) -> None:
     request._experiment_sticky_changed = True
 
 
+def offers_assigned(request: HttpRequest) -> list[str]:
+    """Keys of the offer experiments this request gave the visitor an arm in."""
+    if not hasattr(request, "_experiment_offers_assigned"):
+        request._experiment_offers_assigned = []
+    return request._experiment_offers_assigned
+
+
+def assignments_save(request: HttpRequest, response: HttpResponse) -> None:
+    """After the response (VisitorMiddleware calls it): record the exposure of offer tests the
+    visitor just joined, and keep new arms in the cookie."""
+    assigned = getattr(request, "_experiment_offers_assigned", None)
+    if assigned:
+        from .events import EventKind, record
+
+        for key in assigned:
+            record(request, EventKind.EXPOSURE, experiment=key)
+    sticky_save(request, response)
+
+
 def sticky_save(request: HttpRequest, response: HttpResponse) -> None:
-    """Set the cookie if this request gave the visitor a new arm (VisitorMiddleware calls it)."""
+    """Set the cookie if this request gave the visitor a new arm."""
     if not getattr(request, "_experiment_sticky_changed", False):
         return
     pairs = request._experiment_sticky

@@ -195,3 +195,28 @@ def test_the_account_carries_the_arm_to_another_browser(arm_b, as_visitor, clien
     third.cookies[app_settings.CONSENT_COOKIE] = arm_b.cookies[app_settings.CONSENT_COOKIE].value
     third.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"})
     assert HERO_B in third.get("/").content.decode()
+
+
+def test_erasing_my_data_forgets_the_accounts_visitor_id_and_the_arms_cookie(arm_b):
+    user = UserFactory(email="aiko@example.com")
+    arm_b.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"})
+    assert VisitorAccount.objects.filter(user=user).exists()
+    response = arm_b.post(reverse("personalization:erase"), {"password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert not VisitorAccount.objects.filter(user=user).exists()
+    from personalization.conf import app_settings
+
+    assert response.cookies[app_settings.EXPERIMENT_COOKIE]["max-age"] == 0
+
+
+def test_joining_an_offer_test_is_its_exposure_once(as_visitor):
+    from .conftest import offer_experiment
+
+    offer_experiment("winter-offer")
+    client = as_visitor(visitor_with_arm("winter-offer", "treatment"))
+    client.get("/")
+    client.get("/")  # the arm is in the cookie now: no second exposure
+    drain()
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.arm.key, enrollment.exposures) == ("treatment", 1)
+    assert enrollment.first_exposure_at is not None

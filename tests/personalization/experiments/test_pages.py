@@ -123,3 +123,10 @@ def test_exposures_drain_into_one_enrollment_per_visitor(as_visitor):
     assert enrollment.experiment == experiment and enrollment.arm.key == "b"
     assert enrollment.exposures == 2 and enrollment.first_exposure_on is not None
     assert ExperimentEvent.objects.filter(kind="exposure").count() == 2
+
+
+def test_the_data_export_lists_the_tests_and_arms(as_visitor):
+    slot_experiment()
+    client = as_visitor(visitor_with_arm("hero-test", "b"))
+    data = client.get(reverse("personalization:export")).json()
+    assert data["experiments"] == {"holdout": False, "experiment.hero-test": "b"}

@@ -106,3 +106,42 @@ def test_the_holdout_sees_slot_defaults_and_takes_part_in_nothing(as_visitor, se
     # The same browser with an id outside the holdout gets what everyone gets.
     free = next(f"free-{n:017d}" for n in range(1000) if not in_holdout(f"free-{n:017d}"))
     assert "For everyone today" in as_visitor(free).get("/").content.decode()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_an_experiment_in_a_segment_enrols_only_visitors_in_it(as_visitor):
+    from personalization.models import Condition, Segment
+    from personalization.rules import condition_clean
+
+    phones = Segment.objects.create(name="Phones", slug="phones")
+    Condition.objects.create(
+        segment=phones, fact="device", operator="eq",
+        value=condition_clean("device", "eq", "mobile"),
+    )  # fmt: skip
+    slot_experiment(segment=phones)
+    client = as_visitor(visitor_with_arm("hero-test", "b"))
+    assert HERO_DEFAULT in client.get("/").content.decode()  # a desktop: not in the test
+    assert buffered() == []
+    page = client.get("/", headers={"User-Agent": IPHONE}).content.decode()
+    assert HERO_B in page
+    assert [(e["k"], e["d"]) for e in map(json.loads, buffered())] == [("exposure", "mobile")]
+
+
+def test_no_visitor_id_is_issued_when_no_experiment_runs_and_there_is_no_holdout(
+    consenting_client,
+):
+    response = consenting_client.get("/")
+    assert app_settings.VISITOR_ID_COOKIE not in response.cookies
+
+
+def test_a_visitor_id_is_issued_to_a_consenting_visitor_once_an_experiment_runs(
+    consenting_client,
+):
+    slot_experiment()
+    response = consenting_client.get("/")
+    assert app_settings.VISITOR_ID_COOKIE in response.cookies
