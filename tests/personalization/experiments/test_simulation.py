@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def offer_test(weights=(1, 1)) -> Experiment:
+    # A fixed salt: the same visitor ids fall in the same arms on every run.
     experiment = Experiment.objects.create(
-        key="simulated", name="Simulated", kind=ExperimentKind.OFFER
+        key="simulated", name="Simulated", kind=ExperimentKind.OFFER, salt="simulation-tests"
     )
     Arm.objects.create(experiment=experiment, key="a", name="A", weight=weights[0], is_control=True)
     Arm.objects.create(experiment=experiment, key="b", name="B", weight=weights[1])
@@ -67,7 +68,7 @@ def test_an_aa_test_finds_no_difference():
 def test_a_broken_split_is_caught_by_the_sample_ratio_check():
     # 50/50 weights, but a tenth of arm B's visitors never reach the data.
     report = simulate(
-        offer_test(), visitors=8_000, rates={"a": 0.10, "b": 0.10}, lost={"b": 0.1}, seed=5
+        offer_test(), visitors=16_000, rates={"a": 0.10, "b": 0.10}, lost={"b": 0.1}, seed=5
     )
     assert report.srm.mismatch
     assert report.srm.p_value < 0.001

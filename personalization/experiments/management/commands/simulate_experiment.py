@@ -75,6 +75,8 @@ class Command(BaseCommand):
             key=f"simulation-{options['seed']}-{now:%Y%m%d%H%M%S}",
             name=f"Simulation (seed {options['seed']})",
             kind=ExperimentKind.OFFER,
+            # From the seed: the same visitors fall in the same arms on every run.
+            salt=f"simulation-{options['seed']}",
         )
         for key, weight in zip(keys, weights, strict=True):
             Arm.objects.create(
