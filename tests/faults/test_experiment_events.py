@@ -66,9 +66,10 @@ def test_a_hung_or_dead_redis_costs_the_page_nothing_but_its_events(
         for _ in range(10):
             page = tested.get("/")
             assert page.status_code == 200 and HERO_B in page.content.decode()
-    # One short timeout at most, then the breaker keeps every call (cache and events) away.
-    assert took.seconds < 3
-    assert redis_calls.calls <= 3
+    # A short timeout (0.5 s) for the first call and for each of the breaker's retries after
+    # its back-off; every other call (cache and events) fails at once.
+    assert took.seconds < 5
+    assert redis_calls.calls <= 4
     assert events_drain() == 0  # nothing to read, and nothing raised
 
 

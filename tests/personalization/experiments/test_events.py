@@ -220,3 +220,13 @@ def test_joining_an_offer_test_is_its_exposure_once(as_visitor):
     enrollment = Enrollment.objects.get()
     assert (enrollment.arm.key, enrollment.exposures) == ("treatment", 1)
     assert enrollment.first_exposure_at is not None
+
+
+def test_the_celery_tasks_drain_and_purge(arm_b):
+    from personalization.experiments.tasks import drain_events, purge_events
+    from shop.celery import app
+
+    assert "personalization.experiments.tasks.drain_events" in app.tasks
+    assert drain_events.delay().get() == 1  # the exposure of the page above
+    assert purge_events.delay().get() == 0
+    assert Enrollment.objects.get().exposures == 1
