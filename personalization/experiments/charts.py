@@ -8,14 +8,17 @@ beside it. The drawing scales with its container through its viewBox, down to a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 64
+# A small drawing with large type: at a 360 px phone the 15-unit text is still 11 px.
+WIDTH, HEIGHT = 480, 280
+LEFT, RIGHT, TOP, BOTTOM = 62, 14, 14, 70
+FONT = 15
 TEXT = "#1f1f1f"
 GRID = "#8c8c8c"  # 3.4:1 on white, enough for a non-text graphic (WCAG 1.4.11)
 # At least 4.5:1 on white each, and told apart by their dashes too, not by colour alone.
@@ -43,9 +46,30 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / (count - 1) if high > low else 1.0
-    return [low + step * i for i in range(count)]
+def _step(span: float, most: int = 5) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving at most `most` intervals."""
+    raw = span / most
+    power = 10 ** math.floor(math.log10(raw))
+    return next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
+
+
+def _ticks(low: float, high: float) -> tuple[float, float, list[float]]:
+    """The axis's range widened to round numbers, and the round numbers along it."""
+    step = _step(high - low)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return first * step, last * step, [i * step for i in range(first, last + 1)]
+
+
+def _label_positions(count: int) -> list[int]:
+    """Which days get a date under the axis: about five, always the last, never crowded."""
+    every = max(1, -(-count // 5))
+    shown = list(range(0, count, every))
+    if shown[-1] != count - 1:
+        if count - 1 - shown[-1] < every * 0.7:
+            shown[-1] = count - 1
+        else:
+            shown.append(count - 1)
+    return shown
 
 
 def line_chart(
@@ -68,60 +92,64 @@ def line_chart(
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
     if low == high:
         low, high = low - 0.5 * (abs(low) or 1), high + 0.5 * (abs(high) or 1)
-    pad = (high - low) * 0.05
-    low, high = low - pad, high + pad
+    low, high, ticks = _ticks(low, high)
     count = len(x_labels)
     x = _scale(0, max(count - 1, 1), LEFT, WIDTH - RIGHT)
     y = _scale(low, high, HEIGHT - BOTTOM, TOP)
+    right = WIDTH - RIGHT
 
     parts: list[SafeString] = []
-    for tick in _ticks(low, high):
+    for tick in ticks:
+        at = _n(y(tick))
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="0.5"/>'
-                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{}</text>',
+                '<text x="{}" y="{}" text-anchor="end" font-size="{}" fill="{}">{}</text>',
                 LEFT,
-                WIDTH - RIGHT,
-                y(tick),
-                y(tick),
+                right,
+                at,
+                at,
                 GRID,
                 LEFT - 6,
-                y(tick) + 4,
+                _n(y(tick) + 5),
+                FONT,
                 TEXT,
                 value_format(tick),
             )  # fmt: skip
         )
     if zero_line:
+        at = _n(y(0))
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1.5"/>',
                 LEFT,
-                WIDTH - RIGHT,
-                y(0),
-                y(0),
+                right,
+                at,
+                at,
                 TEXT,
             )  # fmt: skip
         )
-    # At most about six dates along the axis, so they never overlap at phone width.
-    every = max(1, -(-count // 6))
-    for index, label in enumerate(x_labels):
-        if index % every == 0 or index == count - 1:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>',
-                    x(index),
-                    HEIGHT - BOTTOM + 18,
-                    TEXT,
-                    label,
-                )  # fmt: skip
-            )
+    for index in _label_positions(count) if count else []:
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}">{}</text>',
+                _n(x(index)),
+                HEIGHT - BOTTOM + 20,
+                "end" if index == count - 1 and count > 1 else "middle",
+                FONT,
+                TEXT,
+                x_labels[index],
+            )  # fmt: skip
+        )
     if band:
         lows, highs = band
-        edge = [(i, lo, hi) for i, (lo, hi) in enumerate(zip(lows, highs, strict=True))]
-        edge = [(i, lo, hi) for i, lo, hi in edge if lo is not None and hi is not None]
+        edge = [
+            (i, lo, hi) for i, (lo, hi) in enumerate(zip(lows, highs, strict=True))
+            if lo is not None and hi is not None
+        ]  # fmt: skip
         if edge:
-            points = [f"{x(i):.1f},{y(hi):.1f}" for i, _lo, hi in edge]
-            points += [f"{x(i):.1f},{y(lo):.1f}" for i, lo, _hi in reversed(edge)]
+            points = [f"{_n(x(i))},{_n(y(hi))}" for i, _lo, hi in edge]
+            points += [f"{_n(x(i))},{_n(y(lo))}" for i, lo, _hi in reversed(edge)]
             parts.append(
                 format_html(
                     '<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"/>',
@@ -132,7 +160,7 @@ def line_chart(
     for number, line in enumerate(series):
         colour, dashes = PALETTE[number % len(PALETTE)]
         points = " ".join(
-            f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(line.values) if v is not None
+            f"{_n(x(i))},{_n(y(v))}" for i, v in enumerate(line.values) if v is not None
         )
         if points:
             parts.append(
@@ -144,30 +172,32 @@ def line_chart(
                     dashes or "none",
                 )  # fmt: skip
             )
-        # The legend, under the axis: a short stroke of the line's colour and dashes.
-        legend_x = LEFT + (number % 2) * 280
-        legend_y = HEIGHT - 22 + (number // 2) * 16 - (16 if len(series) > 2 else 0)
+        # The legend under the axis, one line per series: a stroke of its colour and dashes.
+        legend_y = HEIGHT - BOTTOM + 44 + number * 20
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.5"'
                 ' stroke-dasharray="{}"/>'
-                '<text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
-                legend_x,
-                legend_x + 28,
-                legend_y - 4,
-                legend_y - 4,
+                '<text x="{}" y="{}" font-size="{}" fill="{}">{}</text>',
+                LEFT,
+                LEFT + 28,
+                legend_y - 5,
+                legend_y - 5,
                 colour,
                 dashes or "none",
-                legend_x + 34,
+                LEFT + 34,
                 legend_y,
+                FONT,
                 TEXT,
                 line.label,
             )  # fmt: skip
         )
+    # Room for one legend line per series beyond the first two.
+    height = HEIGHT + max(0, len(series) - 2) * 20
     return format_html(
         '<svg class="experiment-chart" viewBox="0 0 {} {}" width="100%" role="img"'
         ' aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH, HEIGHT, chart_id, chart_id, chart_id, title, chart_id, description,
+        WIDTH, height, chart_id, chart_id, chart_id, title, chart_id, description,
         mark_safe("".join(parts)),  # noqa: S308 - every part above went through format_html
     )  # fmt: skip
