@@ -160,9 +160,17 @@ def arm_pick(experiment: ExperimentEntry, visitor_id: str) -> ArmEntry:
     return experiment.arms[bisect.bisect_right(experiment.cumulative, point)]
 
 
+def holdout_percent() -> float:
+    """HOLDOUT_PERCENT as a number (0 when it is not one: the start-up check E005 says so)."""
+    try:
+        return float(app_settings.HOLDOUT_PERCENT or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def in_holdout(visitor_id: str) -> bool:
     """Whether the visitor is in the site-wide holdout that sees defaults everywhere."""
-    percent = float(app_settings.HOLDOUT_PERCENT or 0)
+    percent = holdout_percent()
     return percent > 0 and bucket(HOLDOUT_SALT, visitor_id) < percent / 100
 
 

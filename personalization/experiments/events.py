@@ -70,6 +70,50 @@ def _amount(value: Any) -> str | None:
     return None if value is None else str(Decimal(value))
 
 
+def event_items(
+    visitor: Visitor,
+    kind: str,
+    *,
+    experiment: str | None = None,
+    value: Any = None,
+    margin: Any = None,
+    order_id: str | int = "",
+    at: datetime.datetime | None = None,
+) -> list[str]:
+    """The buffer lines of one event: one per running experiment the visitor takes part in
+    (or only `experiment`, a key); none for visitors who cannot be counted."""
+    visitor_key = visitor.get("experiment_visitor")
+    if not visitor_key or visitor.is_preview or visitor.is_bot:
+        return []
+    at = at or timezone.now()
+    running = experiments_running(at)
+    arms = visitor_arms(visitor, running=running)
+    if experiment is not None:
+        arms = {experiment: arms[experiment]} if experiment in arms else {}
+    if not arms:
+        return []
+    by_key = {entry.key: entry for entry in running}
+    shared = {
+        "v": visitor_key,
+        "k": str(kind),
+        "x": _amount(value),
+        "m": _amount(margin),
+        "o": str(order_id or ""),
+        "d": visitor.get("device", ""),
+        "r": visitor.get("region", "") or "",
+        "s": _segments(visitor),
+        "t": at.isoformat(),
+    }
+    items = []
+    for key, arm_key in arms.items():
+        arm = by_key[key].arm(arm_key)
+        if arm is not None:
+            items.append(
+                json.dumps({"e": by_key[key].id, "a": arm.id, **shared}, separators=(",", ":"))
+            )
+    return items
+
+
 def record(
     subject: HttpRequest | Visitor | None,
     kind: str,
@@ -86,35 +130,10 @@ def record(
         visitor = _visitor(subject)
         if visitor is None:
             return 0
-        visitor_key = visitor.get("experiment_visitor")
-        if not visitor_key or visitor.is_preview or visitor.is_bot:
-            return 0
-        at = at or timezone.now()
-        running = experiments_running(at)
-        arms = visitor_arms(visitor, running=running)
-        if experiment is not None:
-            arms = {experiment: arms[experiment]} if experiment in arms else {}
-        if not arms:
-            return 0
-        by_key = {entry.key: entry for entry in running}
-        shared = {
-            "v": visitor_key,
-            "k": str(kind),
-            "x": _amount(value),
-            "m": _amount(margin),
-            "o": str(order_id or ""),
-            "d": visitor.get("device", ""),
-            "r": visitor.get("region", "") or "",
-            "s": _segments(visitor),
-            "t": at.isoformat(),
-        }
-        items = []
-        for key, arm_key in arms.items():
-            arm = by_key[key].arm(arm_key)
-            if arm is not None:
-                items.append(
-                    json.dumps({"e": by_key[key].id, "a": arm.id, **shared}, separators=(",", ":"))
-                )
+        items = event_items(
+            visitor, kind, experiment=experiment, value=value, margin=margin,
+            order_id=order_id, at=at,
+        )  # fmt: skip
         if not items:
             return 0
         return len(items) if event_buffer().push(items) else 0
@@ -124,12 +143,38 @@ def record(
 
 
 def record_exposure(request: HttpRequest | None, visitor: Visitor, experiment: str) -> int:
-    """The visitor was shown their arm of `experiment`: once per request and experiment."""
+    """The visitor was shown their arm of `experiment`: once per request and experiment.
+
+    With a request, the exposures of a page are buffered together once it has answered
+    (`exposures_flush`, called by VisitorMiddleware): one call to the buffer per page."""
     memo_key = ("experiment-exposed", experiment)
     if memo_key in visitor.memo:
         return 0
     visitor.memo[memo_key] = True
-    return record(visitor, EventKind.EXPOSURE, experiment=experiment)
+    if request is None:
+        return record(visitor, EventKind.EXPOSURE, experiment=experiment)
+    try:
+        items = event_items(visitor, EventKind.EXPOSURE, experiment=experiment)
+    except Exception:
+        logger.warning("An experiment exposure was not recorded", exc_info=True)
+        return 0
+    if not hasattr(request, "_experiment_pending"):
+        request._experiment_pending = []
+    request._experiment_pending.extend(items)
+    return len(items)
+
+
+def exposures_flush(request: HttpRequest) -> int:
+    """Buffer the exposures this request gathered, in one call. Never raises."""
+    items = getattr(request, "_experiment_pending", None)
+    if not items:
+        return 0
+    request._experiment_pending = []
+    try:
+        return len(items) if event_buffer().push(items) else 0
+    except Exception:
+        logger.warning("Experiment exposures were not recorded", exc_info=True)
+        return 0
 
 
 def record_return(

@@ -6,12 +6,12 @@ from types import MappingProxyType
 
 from django.http import HttpRequest
 
-from ..conf import app_settings
 from ..identity import visitor_id
 from ..visitor import Builder, Source, Visitor
 from .assignment import (
     arm_pick,
     experiments_running,
+    holdout_percent,
     in_holdout,
     is_enrolled,
     visitor_hash,
@@ -52,7 +52,7 @@ class ExperimentResolver:
     def resolve(self, builder: Builder) -> None:
         running = experiments_running(builder.now)
         # An id is issued only when something needs one: a running experiment or the holdout.
-        needed = bool(running) or float(app_settings.HOLDOUT_PERCENT or 0) > 0
+        needed = bool(running) or holdout_percent() > 0
         vid = assignment_visitor_id(builder.request, issue=needed) if takes_part(builder) else ""
         holdout = bool(vid) and in_holdout(vid)
         builder.add("holdout", holdout, Source.EXPERIMENT if vid else Source.DEFAULT)

@@ -57,14 +57,16 @@ def offers_assigned(request: HttpRequest) -> list[str]:
 
 
 def assignments_save(request: HttpRequest, response: HttpResponse) -> None:
-    """After the response (VisitorMiddleware calls it): record the exposure of offer tests the
-    visitor just joined, and keep new arms in the cookie."""
+    """After the response (VisitorMiddleware calls it): buffer the page's exposures — tested
+    slots rendered, offer tests the visitor just joined — in one call, and keep new arms in
+    the cookie."""
+    from .events import exposures_flush, record_exposure
+
     assigned = getattr(request, "_experiment_offers_assigned", None)
     if assigned:
-        from .events import EventKind, record
-
         for key in assigned:
-            record(request, EventKind.EXPOSURE, experiment=key)
+            record_exposure(request, request.visitor, key)
+    exposures_flush(request)
     sticky_save(request, response)
 
 

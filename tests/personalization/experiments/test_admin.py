@@ -141,12 +141,19 @@ def test_a_salt_is_given_and_never_edited():
     assert 'name="salt"' not in page.content.decode()
 
 
-def test_the_holdout_share_is_checked_at_start_up(settings):
+@pytest.mark.parametrize("value", [80, -1, "five", None, True])
+def test_the_holdout_share_is_checked_at_start_up(settings, value):
     from django.core.management.base import SystemCheckError
 
-    settings.PERSONALIZATION_HOLDOUT_PERCENT = 80
+    settings.PERSONALIZATION_HOLDOUT_PERCENT = value
     with pytest.raises(SystemCheckError, match="personalization.E005"):
         call_command("check")
+
+
+@pytest.mark.parametrize("value", [0, "5", 2.5, "0"])
+def test_a_holdout_share_from_0_to_50_passes_the_check(settings, value):
+    settings.PERSONALIZATION_HOLDOUT_PERCENT = value
+    call_command("check")
 
 
 def test_arm_keys_are_unique_in_an_experiment():
