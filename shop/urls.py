@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from personalization.experiments.admin_report import urls as experiment_reports
+
 from . import health
 from .headers import never_cached
 
@@ -23,6 +25,8 @@ urlpatterns = [
     path("accounts/", include(never_cached("allauth.urls"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Experiment reports: admin pages that the experiments app adds beside its model admin.
+    path("admin/experiments/", include(experiment_reports())),
     path("admin/", admin.site.urls),
     path("healthz/", health.live, name="health"),
 ]
