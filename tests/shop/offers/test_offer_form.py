@@ -275,6 +275,22 @@ def test_the_change_form_has_the_preview_beside_it(merchandiser):
     assert f'formaction="{FORM_PREVIEW}?offer={offer.pk}"' in content
 
 
+def test_a_new_offer_is_previewed_once_a_field_changes(merchandiser):
+    content = merchandiser.get(ADD).content.decode()
+    assert 'hx-trigger="change, keyup changed delay:500ms"' in content
+    assert "Choose a kind and what the offer applies to, and prices show here." in content
+
+
+def test_staff_who_may_only_view_offers_get_no_preview_beside_the_form():
+    offer = Offer.objects.create(name="10% off", kind=OfferKind.PERCENT, value=10)
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_offer"))
+    client = Client()
+    client.force_login(user)
+    content = client.get(change_url(offer)).content.decode()
+    assert FORM_PREVIEW not in content
+
+
 # Who may preview.
 
 
