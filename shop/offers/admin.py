@@ -5,54 +5,32 @@ from typing import cast
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
 from kernel.money import money_format
-from kernel.regions import country_choices_grouped, region_choices
 from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 from personalization.forms import place_choices
 from personalization.visitor import resolve_visitor
-from shop.catalog.models import PetType, Product
+from shop.catalog.models import Product
 
 from .applicator import basket_price, pricing_context
+from .forms import OfferForm
 from .models import Offer, OrderDiscount, PersonalVoucher
+from .preview import offer_compile, offer_preview, preview_samples
+
+# The fields the price preview reads: while one of them has an error, it says which instead.
+PRICED_FIELDS = ("kind", "value", "buy_quantity", "get_quantity", "scope", "categories",
+                 "products", "pet_types", "min_subtotal", "priority", "exclusive")  # fmt: skip
 
 # The kernel's schedule states, and the one only offers have (their usage limit is reached).
 OFFER_STATE_LABELS = {**STATE_LABELS, "used up": _("used up")}
-
-
-class OfferForm(forms.ModelForm):
-    """Countries and regions from pickers, pet types as boxes to tick: no JSON to type."""
-
-    countries = forms.MultipleChoiceField(
-        label=_("Countries"), required=False, help_text=_("Empty: every country.")
-    )
-    regions = forms.MultipleChoiceField(
-        label=_("Regions"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Empty: every region."),
-    )
-    pet_types = forms.MultipleChoiceField(
-        label=_("Pet types"),
-        required=False,
-        choices=PetType.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Offer
-        exclude = ("times_used",)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["countries"]).choices = country_choices_grouped()
-        cast(forms.ChoiceField, self.fields["regions"]).choices = region_choices()
 
 
 @admin.register(Offer)
@@ -61,7 +39,8 @@ class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
     list_display = ("name", "kind", "value", "code", "state", "uses", "priority", "is_active")
     list_filter = (ScheduleStateFilter, "kind", "scope", "exclusive", "area")
     search_fields = (*get_translation_fields("name"), "code")
-    filter_horizontal = ("categories", "products", "region_sets")
+    # Stacked: beside the price preview, the form is too narrow for the two boxes side by side.
+    filter_vertical = ("categories", "products")
     autocomplete_fields = ()
     readonly_fields = ("times_used",)
     change_list_template = "admin/offers/offer/change_list.html"
@@ -70,7 +49,7 @@ class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
                            "is_active")}),
         (_("Applies to"), {"fields": ("scope", "categories", "products", "pet_types",
                                       "min_subtotal")}),
-        (_("Who gets it"), {"fields": ("countries", "regions", "region_sets", "area", "segment",
+        (_("Who gets it"), {"fields": ("countries", "regions", "area", "segment",
                                        "signed_in_only", "first_order_only")}),
         (_("When and how often"), {
             "fields": ("starts_at", "ends_at", "priority", "exclusive", "code", "store_only",
@@ -88,9 +67,64 @@ class OfferAdmin(LocalTimesAdminMixin, TranslationAdmin):
             return str(offer.times_used)
         return f"{offer.times_used} / {offer.usage_limit}"
 
+    class Media:
+        # htmx (served by django-htmx) for the price preview beside the form.
+        js = ("django_htmx/htmx-2.min.js", "js/offer_form.js")
+        css = {"all": ("css/admin_offer_form.css",)}
+
     def get_urls(self):
         preview = self.admin_site.admin_view(self.price_preview)
-        return [path("preview/", preview, name="offers_offer_preview"), *super().get_urls()]
+        form_preview = self.admin_site.admin_view(self.form_preview)
+        return [
+            path("preview/", preview, name="offers_offer_preview"),
+            path("form-preview/", form_preview, name="offers_offer_form_preview"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.has_change_permission(request):
+            url = reverse("admin:offers_offer_form_preview")
+            context["form_preview_url"] = f"{url}?offer={obj.pk}" if obj is not None else url
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def form_preview(self, request):
+        """What the offer as filled in does to sample prices: compiled from the posted form,
+        priced by the shop's pricing code, never saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        offer = None
+        if request.GET.get("offer"):
+            offer = self.get_object(request, request.GET["offer"])
+        if not self.has_change_permission(request, offer):
+            raise PermissionDenied
+        form = self.get_form(request, offer, change=offer is not None)(request.POST, instance=offer)
+        form.is_valid()  # validation only: nothing is saved
+        problems = [
+            (form[name].label, error)
+            for name in PRICED_FIELDS
+            if name in form.fields
+            for error in form.errors.get(name, ())
+        ]
+        preview = None
+        if not problems:
+            data = form.cleaned_data
+            compiled = offer_compile(
+                form.instance,
+                category_ids=[c.pk for c in data.get("categories") or ()],
+                product_ids=[p.pk for p in data.get("products") or ()],
+            )
+            preview = offer_preview(
+                offer=compiled, products=preview_samples(compiled), now=timezone.now()
+            )
+        context = {**self.admin_site.each_context(request), "preview": preview,
+                   "problems": problems, "title": _("What the offer does to prices"),
+                   "opts": self.model._meta, "original": offer}  # fmt: skip
+        template = "admin/offers/offer/form_preview.html"
+        if request.htmx:
+            template = "admin/offers/partials/_offer_preview.html"
+        response = TemplateResponse(request, template, context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
 
     def price_preview(self, request):
         """What a shopper from a chosen place would pay for a sample basket."""
