@@ -148,12 +148,12 @@ def line_chart(
             if lo is not None and hi is not None
         ]  # fmt: skip
         if edge:
-            points = [f"{_n(x(i))},{_n(y(hi))}" for i, _lo, hi in edge]
-            points += [f"{_n(x(i))},{_n(y(lo))}" for i, lo, _hi in reversed(edge)]
+            outline = [f"{_n(x(i))},{_n(y(hi))}" for i, _lo, hi in edge]
+            outline += [f"{_n(x(i))},{_n(y(lo))}" for i, lo, _hi in reversed(edge)]
             parts.append(
                 format_html(
                     '<polygon points="{}" fill="{}" fill-opacity="0.18" stroke="none"/>',
-                    " ".join(points),
+                    " ".join(outline),
                     BAND,
                 )  # fmt: skip
             )

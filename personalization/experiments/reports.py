@@ -388,9 +388,9 @@ def experiment_report(experiment: Experiment) -> ExperimentReport:
 
     primary = row(primary_spec)
     guardrails = [
-        r
+        guardrail
         for key in experiment.guardrail_metrics or []
-        if key in METRICS and key != primary_spec.key and (r := row(METRICS[key]))
+        if key in METRICS and key != primary_spec.key and (guardrail := row(METRICS[key]))
     ]
     conversion = primary if primary_spec.key == Metric.CONVERSION else row(METRICS["conversion"])
     revenue = primary if primary_spec.key == Metric.REVENUE else row(METRICS["revenue"])

@@ -42,7 +42,7 @@ def ship_plan(*, experiment: Experiment, winner: Arm) -> ShipPlan:
         if experiment.segment_id
         else _("every visitor")
     )
-    slot = experiment.slot.name if experiment.slot_id else ""
+    slot = experiment.slot.name if experiment.slot is not None else ""
     steps = [
         _("The experiment stops: nobody new is enrolled and “%(arm)s” is recorded as the winner.")
         % {"arm": winner.name}

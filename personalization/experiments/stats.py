@@ -183,11 +183,12 @@ def compare(
     """Compare a treatment arm with control on one metric."""
     test = relative_uplift_test(control, treatment, alpha=alpha)
     relative, low, high, p_value = test if test else (None, None, None, None)
-    if control.binary:
-        chance = chance_to_beat_binary(control, treatment)
-    else:
-        chance = chance_to_beat_normal(control, treatment)
-    if not enough_data(control, treatment) or p_value is None:
+    chance: float | None = (
+        chance_to_beat_binary(control, treatment)
+        if control.binary
+        else chance_to_beat_normal(control, treatment)
+    )
+    if not enough_data(control, treatment) or p_value is None or relative is None:
         verdict = Verdict.TOO_EARLY
     elif p_value < alpha:
         up = relative > 0

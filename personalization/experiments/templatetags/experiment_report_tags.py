@@ -13,7 +13,7 @@ register = template.Library()
 
 
 @register.filter
-def percent(value: float | None, digits: int = 1) -> str:
+def percent(value: float | str | None, digits: int = 1) -> str:
     """0.1234 → "12.3 %"; nothing known → "—"."""
     if value is None or value == "":
         return "—"
@@ -21,7 +21,7 @@ def percent(value: float | None, digits: int = 1) -> str:
 
 
 @register.filter
-def signed_percent(value: float | None, digits: int = 1) -> str:
+def signed_percent(value: float | str | None, digits: int = 1) -> str:
     """An uplift: "+4.2 %", "−3.0 %"."""
     from ..reports import signed_text
 

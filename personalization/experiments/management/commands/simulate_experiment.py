@@ -120,7 +120,7 @@ class Command(BaseCommand):
             + (" — MISMATCH: do not trust these results." if srm.mismatch else " (fine).")
         )
         self.stdout.write(f"Verdict: {headline(report)}")
-        for arm, comparison in report.primary.cells:
+        for arm, comparison in report.primary.cells if report.primary else ():
             self.stdout.write(
                 f"  {arm.arm.name}: chance to beat control {comparison.chance_to_beat:.1%}"
             )
