@@ -8,7 +8,7 @@ from importlib import import_module
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from kernel.snapshot import snapshots_declared
 
@@ -16,6 +16,9 @@ from kernel.snapshot import snapshots_declared
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+# An htmx round trip on a 2-core machine running the rest of the suite can take longer than
+# Playwright's default 5 s; a real failure still fails, only later.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

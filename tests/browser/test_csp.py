@@ -105,12 +105,14 @@ def test_staff_use_the_admin_and_its_htmx_widget_under_the_policy(
 
     page.goto(f"{live_server.url}/admin/personalization/segment/add/")
     page.locator('[name="conditions-0-fact"]').select_option("country")
-    value = page.locator('[name="conditions-0-value"]')
-    expect(value.get_by_role("option", name="Japan", exact=True)).to_have_count(1)
+    values = page.locator("#conditions-0").get_by_role("group", name="Values")
+    expect(values.get_by_role("checkbox", name="Japan", exact=True)).to_have_count(1)
     page.get_by_role("button", name="Add another Condition").click()
     page.locator('[name="conditions-1-fact"]').select_option("device")
     expect(
-        page.locator('[name="conditions-1-value"]').get_by_role("option", name="phone")
+        page.locator("#conditions-1")
+        .get_by_role("group", name="Values")
+        .get_by_role("checkbox", name="phone")
     ).to_have_count(1)
 
     for path in (
