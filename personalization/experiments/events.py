@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -75,14 +76,15 @@ def event_items(
     visitor: Visitor,
     kind: str,
     *,
-    experiment: str | None = None,
+    experiment: str | Collection[str] | None = None,
     value: Any = None,
     margin: Any = None,
     order_id: str | int = "",
     at: datetime.datetime | None = None,
 ) -> list[str]:
     """The buffer lines of one event: one per running experiment the visitor takes part in
-    (or only `experiment`, a key); none for visitors who cannot be counted."""
+    (or only those of `experiment`, a key or several); none for visitors who cannot be
+    counted."""
     visitor_key = visitor.get("experiment_visitor")
     if not visitor_key or visitor.is_preview or visitor.is_bot:
         return []
@@ -90,7 +92,8 @@ def event_items(
     running = experiments_running(at)
     arms = visitor_arms(visitor, running=running)
     if experiment is not None:
-        arms = {experiment: arms[experiment]} if experiment in arms else {}
+        wanted = {experiment} if isinstance(experiment, str) else set(experiment)
+        arms = {key: arm for key, arm in arms.items() if key in wanted}
     if not arms:
         return []
     by_key = {entry.key: entry for entry in running}
@@ -146,31 +149,29 @@ def record(
 def record_exposure(request: HttpRequest | None, visitor: Visitor, experiment: str) -> int:
     """The visitor was shown their arm of `experiment`: once per request and experiment.
 
-    With a request, the exposures of a page are buffered together once it has answered
-    (`exposures_flush`, called by VisitorMiddleware): one call to the buffer per page."""
+    With a request, the page's exposures are noted and buffered together once it has answered
+    (`exposures_flush`, called by VisitorMiddleware): one set of lines and one call to the
+    buffer per page, however many tested slots it shows."""
     memo_key = ("experiment-exposed", experiment)
     if memo_key in visitor.memo:
         return 0
     visitor.memo[memo_key] = True
     if request is None:
         return record(visitor, EventKind.EXPOSURE, experiment=experiment)
-    try:
-        items = event_items(visitor, EventKind.EXPOSURE, experiment=experiment)
-    except Exception:
-        logger.warning("An experiment exposure was not recorded", exc_info=True)
-        return 0
-    request_state(request).pending.extend(items)
-    return len(items)
+    request_state(request).pending.append(experiment)
+    return 1
 
 
 def exposures_flush(request: HttpRequest) -> int:
-    """Buffer the exposures this request gathered, in one call. Never raises."""
+    """Buffer the exposures this request noted, in one call. Never raises."""
     state = request_state(request)
-    items, state.pending = state.pending, []
-    if not items:
+    keys, state.pending = state.pending, []
+    visitor = getattr(request, "visitor", None)
+    if not keys or visitor is None:
         return 0
     try:
-        return len(items) if event_buffer().push(items) else 0
+        items = event_items(visitor, EventKind.EXPOSURE, experiment=keys)
+        return len(items) if items and event_buffer().push(items) else 0
     except Exception:
         logger.warning("Experiment exposures were not recorded", exc_info=True)
         return 0

@@ -29,7 +29,7 @@ class RequestState:
     sticky: dict[str, str] | None = None  # the arms kept on the device (as read, then as kept)
     sticky_changed: bool = False
     offers_assigned: list[str] = field(default_factory=list)  # offer tests joined just now
-    pending: list[str] = field(default_factory=list)  # exposures to buffer after the response
+    pending: list[str] = field(default_factory=list)  # experiments exposed, buffered after
 
 
 def request_state(request: HttpRequest) -> RequestState:
