@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..conf import app_settings
 from ..identity import visitor_id
+from .assignment import HOLDOUT_ARM, HOLDOUT_KEY, PERSONALIZED_ARM
 from .buffer import EventBuffer, event_buffer
 from .models import (
     Arm,
@@ -90,6 +91,32 @@ def experiment_stop(
         experiment.winner = winner
         fields.append("winner")
     experiment.save(update_fields=fields)
+
+
+def holdout_experiment_ensure(*, at: datetime.datetime | None = None) -> Experiment:
+    """The built-in experiment that measures the holdout, created (running, with its arms
+    `holdout`, the control, and `personalized`) if it does not exist yet. Idempotent; the
+    resolver calls it only while the experiments snapshot lacks it, so once per process."""
+    with transaction.atomic():
+        experiment, _created = Experiment.objects.get_or_create(
+            key=HOLDOUT_KEY,
+            defaults={
+                "name": "Personalization holdout",
+                "kind": ExperimentKind.HOLDOUT,
+                "status": ExperimentStatus.RUNNING,
+                "started_at": at or timezone.now(),
+                "traffic_percent": 100,
+                "guardrail_metrics": ["revenue"],
+            },
+        )
+        for key, name, is_control in (
+            (HOLDOUT_ARM, "Holdout (defaults)", True),
+            (PERSONALIZED_ARM, "Personalized", False),
+        ):
+            Arm.objects.get_or_create(
+                experiment=experiment, key=key, defaults={"name": name, "is_control": is_control}
+            )
+    return experiment
 
 
 # Signing in ----------------------------------------------------------------------------------
