@@ -54,6 +54,9 @@ DEFAULTS = {
     "EXPERIMENT_BUFFER": "",
     "EXPERIMENT_BUFFER_MAX": 1_000_000,  # events kept waiting at most (the oldest go first)
     "EXPERIMENT_DRAIN_BATCH": 2000,
+    # With the buffer in this process's memory (no Redis: the laptop), drain it here after a
+    # response has been sent, at most once every this many seconds; 0 never does.
+    "EXPERIMENT_DRAIN_IN_PROCESS_SECONDS": 5,
     "EXPERIMENT_EVENT_DAYS": 90,  # raw events are kept this long
     "EXPERIMENT_ATTRIBUTION_DAYS": 30,  # a return counts against the order's arm this long
 }

@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .consent import consent_for_request
+from .experiments.events import holdout_exposure
 from .experiments.sticky import assignments_save
 from .history import history_save
 from .identity import visitor_id_save
@@ -65,6 +66,9 @@ class VisitorMiddleware:
         request.visitor = cast(Visitor, SimpleLazyObject(visitor))
         response = self.get_response(request)
         visitor_id_save(request, response)
+        if resolved and self._is_page_view(request, response):
+            # Each page a counted visitor sees is an exposure in the holdout's experiment.
+            holdout_exposure(request, resolved[0])
         assignments_save(request, response)
         if resolved:
             patch_vary_headers(response, self.VARY)

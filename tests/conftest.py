@@ -68,6 +68,14 @@ def _fresh_process():
 
 
 @pytest.fixture(autouse=True)
+def _events_stay_buffered(settings):
+    """Experiment events wait in the buffer until a test drains them: no drain after each
+    response, as `make run` does (tests/personalization/experiments/test_drain_in_process.py
+    switches it on)."""
+    settings.PERSONALIZATION_EXPERIMENT_DRAIN_IN_PROCESS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kernel.scheduling import LocalTimesAdminMixin
 
 from ..models import Variant
+from .admin_report import report_link
 from .models import Arm, Experiment, ExperimentKind, ExperimentStatus, Metric
 from .services import arms_problems, experiment_start, experiment_stop
 
@@ -105,7 +106,9 @@ class ExperimentForm(forms.ModelForm):
 class ExperimentAdmin(LocalTimesAdminMixin, admin.ModelAdmin):
     form = ExperimentForm
     inlines = [ArmInline]
-    list_display = ("name", "key", "kind", "slot", "status", "traffic_percent", "starts_at")
+    list_display = (
+        "name", "key", "kind", "slot", "status", "traffic_percent", "starts_at", report_link,
+    )  # fmt: skip
     list_filter = ("status", "kind")
     search_fields = ("name", "key")
     prepopulated_fields = {"key": ("name",)}

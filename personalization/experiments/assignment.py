@@ -29,6 +29,10 @@ from .models import Experiment, ExperimentKind, ExperimentStatus
 SNAPSHOT = "experiments"
 # Fixed for the life of the site: changing it would move everyone in or out of the holdout.
 HOLDOUT_SALT = "storefront-holdout"
+# The built-in experiment that measures the holdout (services.holdout_experiment_ensure): its
+# control arm holds the visitors in the holdout, the other arm every other counted visitor.
+HOLDOUT_KEY = "personalization-holdout"
+HOLDOUT_ARM, PERSONALIZED_ARM = "holdout", "personalized"
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ def experiments_changed() -> None:
 
 
 def experiments_running(at: datetime.datetime) -> list[ExperimentEntry]:
+    """The running experiments, the holdout's included (when it exists)."""
     return [entry for entry in experiments().by_key.values() if entry.is_running(at)]
 
 

@@ -25,7 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ..visitor import Source, Visitor
-from .assignment import experiments_running
+from .assignment import HOLDOUT_KEY, experiments_running, holdout_percent
 from .buffer import event_buffer
 from .models import EventKind
 from .sticky import request_state
@@ -160,6 +160,18 @@ def record_exposure(request: HttpRequest | None, visitor: Visitor, experiment: s
         return record(visitor, EventKind.EXPOSURE, experiment=experiment)
     request_state(request).pending.append(experiment)
     return 1
+
+
+def holdout_exposure(request: HttpRequest, visitor: Visitor) -> int:
+    """A page was shown: an exposure in the holdout's experiment (holdout or personalized),
+    buffered with the page's other exposures. Never raises."""
+    try:
+        if holdout_percent() <= 0:
+            return 0
+        return record_exposure(request, visitor, HOLDOUT_KEY)
+    except Exception:
+        logger.warning("A holdout exposure was not recorded", exc_info=True)
+        return 0
 
 
 def exposures_flush(request: HttpRequest) -> int:

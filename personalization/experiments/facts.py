@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..facts import BOOL, CHOICE, FactSpec, register_fact, register_fact_source
 from .assignment import ExperimentEntry, experiments
+from .models import ExperimentKind
 
 PREFIX = "experiment."
 GROUP = "experiments"
@@ -46,6 +47,8 @@ VISITOR = FactSpec(
 
 
 def experiment_fact(entry: ExperimentEntry) -> FactSpec:
+    # The holdout's own experiment: the `holdout` fact already tells the visitor and rules.
+    builtin = entry.kind == ExperimentKind.HOLDOUT
     arms = [(arm.key, arm.name) for arm in entry.arms]
 
     def choices() -> list[tuple[str, str]]:
@@ -65,7 +68,8 @@ def experiment_fact(entry: ExperimentEntry) -> FactSpec:
         source="the experiment's hash of the visitor id, or the arm kept in the test cookie",
         choices=choices,
         display=display,
-        preview=True,
+        preview=not builtin,
+        shown=not builtin,
         # Arms may be added or renamed while rules that name them exist.
         strict_choices=False,
     )

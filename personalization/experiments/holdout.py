@@ -18,12 +18,12 @@ from django.db.models.functions import TruncWeek
 
 from ..conf import app_settings
 from . import stats
+from .assignment import HOLDOUT_ARM, HOLDOUT_KEY, PERSONALIZED_ARM
 from .models import Experiment, Metric
 from .reports import AGGREGATES, METRICS, enrolled, totals_add, totals_empty
 from .stats import Comparison
 
-HOLDOUT_KEY = "personalization-holdout"
-HOLDOUT_ARM, PERSONALIZED_ARM = "holdout", "personalized"
+__all__ = ["HOLDOUT_ARM", "HOLDOUT_KEY", "PERSONALIZED_ARM", "HoldoutReport", "holdout_report"]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ def salt_new() -> str:
 class ExperimentKind(models.TextChoices):
     SLOT = "slot", _("Slot content")
     OFFER = "offer", _("Offer")
+    # Built in, never edited in the admin: the site-wide holdout against everyone else.
+    HOLDOUT = "holdout", _("Personalization holdout")
 
 
 class ExperimentStatus(models.TextChoices):

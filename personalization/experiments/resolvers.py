@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from types import MappingProxyType
 
 from django.http import HttpRequest
@@ -9,7 +10,12 @@ from django.http import HttpRequest
 from ..identity import visitor_id
 from ..visitor import Builder, Source, Visitor
 from .assignment import (
+    HOLDOUT_ARM,
+    HOLDOUT_KEY,
+    PERSONALIZED_ARM,
+    ExperimentEntry,
     arm_pick,
+    experiments,
     experiments_running,
     holdout_percent,
     in_holdout,
@@ -18,6 +24,8 @@ from .assignment import (
 )
 from .models import ExperimentKind
 from .sticky import SESSION_KEY, offers_assigned, sticky_keep, sticky_read
+
+logger = logging.getLogger(__name__)
 
 
 def assignment_visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
@@ -50,9 +58,15 @@ class ExperimentResolver:
     Visitors who cannot be counted take part in nothing and see the control (empty facts)."""
 
     def resolve(self, builder: Builder) -> None:
-        running = experiments_running(builder.now)
+        measured = holdout_percent() > 0
+        holdout_entry = _holdout_entry(builder) if measured else None
+        running = [
+            entry
+            for entry in experiments_running(builder.now)
+            if entry.kind != ExperimentKind.HOLDOUT
+        ]
         # An id is issued only when something needs one: a running experiment or the holdout.
-        needed = bool(running) or holdout_percent() > 0
+        needed = bool(running) or measured
         request = builder.request
         vid = ""
         if request is not None and takes_part(builder):
@@ -61,6 +75,12 @@ class ExperimentResolver:
         builder.add("holdout", holdout, Source.EXPERIMENT if vid else Source.DEFAULT)
         if vid:
             builder.add("experiment_visitor", visitor_hash(vid), Source.EXPERIMENT)
+        if holdout_entry is not None:
+            # Every counted visitor is in the holdout's experiment: its arm is the holdout hash.
+            arm_key = (HOLDOUT_ARM if holdout else PERSONALIZED_ARM) if vid else ""
+            builder.add(
+                holdout_entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT
+            )
         if not running:
             return
         given = sticky_read(request) if vid else {}
@@ -90,6 +110,24 @@ class ExperimentResolver:
             builder.add(entry.fact, arm_key, Source.EXPERIMENT if arm_key else Source.DEFAULT)
         if request is not None and vid and kept != given:
             sticky_keep(request, kept)
+
+
+def _holdout_entry(builder: Builder) -> ExperimentEntry | None:
+    """The running experiment that measures the holdout, created on first use (one process
+    creates it once; afterwards it is in the snapshot and costs no query)."""
+    entry = experiments().by_key.get(HOLDOUT_KEY)
+    if entry is None and builder.request is not None:
+        from .services import holdout_experiment_ensure
+
+        try:
+            holdout_experiment_ensure(at=builder.now)
+        except Exception:  # the page goes on; the holdout is measured from a later request
+            logger.warning("The holdout experiment could not be created", exc_info=True)
+            return None
+        entry = experiments().by_key.get(HOLDOUT_KEY)
+    if entry is None or not entry.is_running(builder.now):
+        return None
+    return entry
 
 
 def _in_segment(segment_id: int, visitor: Visitor) -> bool:

@@ -5,20 +5,23 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..conf import app_settings
 from ..identity import visitor_id
-from .buffer import EventBuffer, event_buffer
+from .assignment import HOLDOUT_ARM, HOLDOUT_KEY, PERSONALIZED_ARM
+from .buffer import EventBuffer, MemoryBuffer, event_buffer
 from .models import (
     Arm,
     Enrollment,
@@ -92,6 +95,32 @@ def experiment_stop(
     experiment.save(update_fields=fields)
 
 
+def holdout_experiment_ensure(*, at: datetime.datetime | None = None) -> Experiment:
+    """The built-in experiment that measures the holdout, created (running, with its arms
+    `holdout`, the control, and `personalized`) if it does not exist yet. Idempotent; the
+    resolver calls it only while the experiments snapshot lacks it, so once per process."""
+    with transaction.atomic():
+        experiment, _created = Experiment.objects.get_or_create(
+            key=HOLDOUT_KEY,
+            defaults={
+                "name": "Personalization holdout",
+                "kind": ExperimentKind.HOLDOUT,
+                "status": ExperimentStatus.RUNNING,
+                "started_at": at or timezone.now(),
+                "traffic_percent": 100,
+                "guardrail_metrics": ["revenue"],
+            },
+        )
+        for key, name, is_control in (
+            (HOLDOUT_ARM, "Holdout (defaults)", True),
+            (PERSONALIZED_ARM, "Personalized", False),
+        ):
+            Arm.objects.get_or_create(
+                experiment=experiment, key=key, defaults={"name": name, "is_control": is_control}
+            )
+    return experiment
+
+
 # Signing in ----------------------------------------------------------------------------------
 
 
@@ -141,6 +170,45 @@ def events_drain(
         if len(items) < batch:
             break
     return written
+
+
+_in_process_lock = threading.Lock()
+_in_process_last = [0.0]  # time.monotonic() of the last in-process drain
+
+
+def events_drain_in_process(*, now: float | None = None) -> int:
+    """Drain a buffer held in this process's memory, where no worker can reach it (no Redis,
+    tasks run in process): called once a response has been sent. At most one drain at a time
+    (a request that finds one under way skips it) and one every
+    EXPERIMENT_DRAIN_IN_PROCESS_SECONDS; returns how many events were written. Never raises."""
+    try:
+        interval = float(app_settings.EXPERIMENT_DRAIN_IN_PROCESS_SECONDS or 0)
+        buffer = event_buffer()
+        if interval <= 0 or not isinstance(buffer, MemoryBuffer) or not buffer.size():
+            return 0
+        if not _in_process_lock.acquire(blocking=False):
+            return 0  # another thread is draining
+        try:
+            moment = time.monotonic() if now is None else now
+            if _in_process_last[0] and moment - _in_process_last[0] < interval:
+                return 0
+            _in_process_last[0] = moment
+            written = events_drain(buffer=buffer)
+            # Django closed the request's connection before this ran: close the one the drain
+            # opened, as the end of a request would (never inside a transaction, as in tests).
+            if not connection.in_atomic_block:
+                close_old_connections()
+            return written
+        finally:
+            _in_process_lock.release()
+    except Exception:
+        logger.warning("Buffered experiment events were not drained", exc_info=True)
+        return 0
+
+
+def events_drain_in_process_reset() -> None:
+    """Forget when this process last drained (tests: a fresh process)."""
+    _in_process_last[0] = 0.0
 
 
 def _parse(item: str) -> dict | None:

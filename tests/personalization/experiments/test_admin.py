@@ -99,6 +99,16 @@ def test_start_and_stop_from_the_list():
     assert experiment.status == ExperimentStatus.STOPPED and experiment.stopped_at
 
 
+def test_the_list_links_each_experiment_to_its_report():
+    experiment = slot_experiment()
+    listing = staff("Editors").get(reverse("admin:experiments_experiment_changelist"))
+    assert listing.status_code == 200
+    page = listing.content.decode()
+    report_url = reverse("experiments_report", args=[experiment.pk])
+    assert f'<a href="{report_url}">Report</a>' in page
+    assert "column-report_link" in page
+
+
 def test_only_one_experiment_runs_on_a_slot():
     slot_experiment("first")
     second = slot_experiment("second", start=False)

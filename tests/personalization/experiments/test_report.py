@@ -239,6 +239,34 @@ def test_the_report_page_shows_arms_uplift_prior_and_srm_warning():
     assert "Stop and ship the winner" not in text
 
 
+def test_the_report_page_in_japanese_has_japanese_status_and_metric_labels():
+    experiment = experiment_make(guardrails=["return_rate", "checkout"])
+    enrol(experiment, "control", 1000, converted=100, revenue=Decimal(4000))
+    enrol(experiment, "b", 1000, converted=120, revenue=Decimal(4000))
+    client = signed_in(staff("view_experiment"))
+    response = client.get(
+        reverse("experiments_report", args=[experiment.pk]), headers={"accept-language": "ja"}
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "実施中" in text  # Running
+    assert "コンバージョン（注文）" in text  # Conversion (order placed)
+    assert "返品率（キャンセルまたは返金された注文）" in text  # Return rate
+    for english in ("Running", "Conversion (order placed)", "Return rate", "Checkout started"):
+        assert english not in text, english
+
+
+def test_the_holdout_page_in_japanese_has_japanese_metric_labels():
+    experiment = holdout_make()
+    enrol(experiment, "holdout", 100, converted=10, revenue=Decimal(3000))
+    enrol(experiment, "personalized", 900, converted=120, revenue=Decimal(3000))
+    client = signed_in(staff("view_experiment"))
+    response = client.get(reverse("experiments_holdout"), headers={"accept-language": "ja"})
+    text = page_text(response)
+    assert "コンバージョン（注文）" in text and "Conversion (order placed)" not in text
+    assert "Revenue per visitor" not in text and "All weeks" not in text
+
+
 def test_the_report_needs_permission_to_view_experiments():
     experiment = experiment_make()
     response = signed_in(staff()).get(reverse("experiments_report", args=[experiment.pk]))

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from personalization.conf import app_settings
-from personalization.experiments.assignment import in_holdout
+from personalization.experiments.assignment import experiments, in_holdout
 from personalization.preview import SESSION_KEY as PREVIEW_KEY
 
 from .conftest import HERO_B, HERO_DEFAULT, buffered, slot_experiment, visitor_with_arm
@@ -87,7 +87,9 @@ def test_staff_can_preview_an_arm_without_it_being_counted(consenting_client, pr
     assert buffered() == []
 
 
-def test_the_holdout_sees_slot_defaults_and_takes_part_in_nothing(as_visitor, settings):
+def test_the_holdout_sees_slot_defaults_and_takes_part_in_no_experiment_but_its_own(
+    as_visitor, settings
+):
     from personalization.models import Slot, Variant
     from personalization.slots import content_changed
 
@@ -102,7 +104,14 @@ def test_the_holdout_sees_slot_defaults_and_takes_part_in_nothing(as_visitor, se
     page = as_visitor(held).get("/").content.decode()
     assert HERO_DEFAULT in page and HERO_B not in page
     assert "For everyone today" not in page
-    assert buffered() == []
+    # Only the page's exposure in the holdout's own experiment, in its arm "holdout".
+    [event] = [json.loads(item) for item in buffered()]
+    holdout = experiments().by_key["personalization-holdout"]
+    assert (event["e"], event["a"], event["k"]) == (
+        holdout.id,
+        holdout.arm("holdout").id,
+        "exposure",
+    )
     # The same browser with an id outside the holdout gets what everyone gets.
     free = next(f"free-{n:017d}" for n in range(1000) if not in_holdout(f"free-{n:017d}"))
     assert "For everyone today" in as_visitor(free).get("/").content.decode()
