@@ -3,7 +3,7 @@
 1. The home page rendered in process for a visitor who allowed analytics, with no experiment
    and with 10 running (tests of both home slots and 8 offer tests, 100% traffic: the visitor
    takes part in all 10 and each render records two exposures). Median and p95 time, SQL
-   queries. Target: at most 1.10x the time, the same queries.
+   queries. Target: at most 1.05x the time, the same queries.
 2. Event ingestion: `record()` for an enrolled visitor into the buffer (memory, or Redis when
    REDIS_URL is set), then `events_drain()` into ExperimentEvent and Enrollment.
 
