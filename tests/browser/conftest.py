@@ -8,7 +8,7 @@ from importlib import import_module
 import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kernel.snapshot import snapshots_declared
 
@@ -108,3 +108,10 @@ def csp_violations(monkeypatch) -> list[str]:
     monkeypatch.setattr(Browser, "new_context", new_context_watched)
     yield violations
     assert violations == [], "the Content-Security-Policy refused something"
+
+
+def no_sideways_scrolling(page: Page) -> bool:
+    """Nothing on the page is wider than the screen (a phone would scroll sideways)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )

@@ -9,11 +9,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from personalization.models import REGION_SETS, RegionSet, Segment, Slot, Variant
 from shop.offers.applicator import offers_changed
 from shop.offers.models import Offer, OfferKind
+from tests.browser.conftest import no_sideways_scrolling
 from tests.factories import UserFactory
 
 PHONE = {"width": 360, "height": 800}
@@ -47,12 +48,6 @@ def rural_free_shipping(transactional_db):
     yield
     REGION_SETS.bump()
     offers_changed()
-
-
-def no_sideways_scrolling(page: Page) -> bool:
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 def test_an_editor_builds_a_rule_on_a_phone_and_previews_it(
