@@ -7,9 +7,11 @@ import kombu.pools
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from kernel.snapshot import snapshot_forget_all
 from personalization import visitor as visitor_module
+from personalization.experiments.buffer import event_buffer_reset
 from personalization.resolvers import location as location_module
 from shop.celery import app as celery_app
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
@@ -58,13 +60,16 @@ def _fresh_process():
     """Every test starts as a newly started worker beside an empty shared cache: no throttle
     counters or snapshot versions carried over in the cache (Redis in CI), no snapshot of
     another test's rows held in this process, resolvers and the GeoIP reader built again from
-    this test's settings. The one place that resets what outlives a test."""
+    this test's settings, an empty experiment event buffer. The one place that resets what
+    outlives a test."""
     cache.clear()
     snapshot_forget_all()
     visitor_module._resolvers.cache_clear()
     location_module._geoip_reader.cache_clear()
+    event_buffer_reset()
     yield
     snapshot_forget_all()
+    event_buffer_reset()
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +82,13 @@ def _events_stay_buffered(settings):
 
 @pytest.fixture(autouse=True)
 def _english(settings):
+    """English, also in this thread: a test that left translations deactivated (an
+    `override` entered with none active ends with `deactivate_all()`) would otherwise hand
+    the next one a thread where model translations and lazy strings have no language."""
     settings.LANGUAGE_CODE = "en"
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def drain_after_responses(settings):
+    # A laptop's setup: events wait in the web process's memory (also where CI has Redis).
+    settings.PERSONALIZATION_EXPERIMENT_BUFFER = "personalization.experiments.buffer.MemoryBuffer"
     settings.PERSONALIZATION_EXPERIMENT_DRAIN_IN_PROCESS_SECONDS = 5
     events_drain_in_process_reset()
     yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from decimal import Decimal
 
@@ -69,7 +70,9 @@ def enrol(experiment, arm_key, count, *, converted=0, revenue=Decimal(0), device
     at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
     Enrollment.objects.bulk_create(
         Enrollment(
-            experiment=experiment, arm=arm, visitor=f"{arm_key}-{day}-{device}-{start + i}",
+            experiment=experiment, arm=arm,
+            # 32 characters, like the keyed hash the engine stores.
+            visitor=hashlib.md5(f"{arm_key}-{day}-{device}-{start + i}".encode()).hexdigest(),
             first_exposure_at=at, first_exposure_on=day, last_event_at=at, device=device,
             region=region, segments=list(segments), exposures=2,
             orders=int(i < converted), converted=i < converted,
