@@ -52,6 +52,10 @@ def validate_image_upload(file: File[bytes]) -> None:
             _("The image is %(size)d MB; the limit is %(limit)d MB.")
             % {"size": file.size // 2**20, "limit": max_bytes // 2**20}
         )
+    if getattr(file, "closed", False) and hasattr(file, "open"):
+        # A stored image (validated again on every full_clean) whose file was read and
+        # closed, or never opened in this process: open it from storage to check it.
+        file.open("rb")
     position = file.tell() if hasattr(file, "tell") else 0
     try:
         file.seek(0)
