@@ -257,6 +257,12 @@ def test_the_second_answer_brings_a_thank_you_voucher(shopper, questions):
     card = card_html(response)
     assert "Thank you!" in card
     code = VOUCHER.search(card).group(0)
+    # One sentence that reads as such, not "a thank-you: …, thank you for telling us about you".
+    assert re.search(
+        r"Thank you for telling us about you! Here is 10% off your next order, until \w+ \d+: "
+        rf"use the code {code} in your basket\.",
+        " ".join(re.sub(r"<[^>]*>", " ", card).split()),
+    )
     voucher = PersonalVoucher.objects.get(code=code)
     assert voucher.owner is None
     assert voucher.percent == Decimal(10)

@@ -155,3 +155,16 @@ def test_the_home_page_suggests_the_visitors_own_season(country, month, season):
 
     now = datetime.datetime(2026, month, 15, 3, 0, tzinfo=datetime.UTC)
     assert catalog_season(resolve_visitor(overrides={"country": country}, now=now)) == season
+
+
+def test_products_come_before_the_profile_card_on_home_and_category_pages(client, category):
+    from personalization.models import Question
+
+    Question.objects.create(key="pet", prompt="Dog or cat?", kind="text")
+    for n in range(3):
+        ProductFactory(name=f"Kibble {n}", category=category)
+    for url in (reverse("catalog:home"), reverse("catalog:category", args=[category.slug])):
+        page = client.get(url).content.decode()
+        assert 'class="product-grid"' in page and 'id="profile-card"' in page, url
+        # What the visitor came for first; what we ask of them after it.
+        assert page.index('class="product-grid"') < page.index('id="profile-card"'), url
