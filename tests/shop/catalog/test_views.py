@@ -157,7 +157,7 @@ def test_the_home_page_suggests_the_visitors_own_season(country, month, season):
     assert catalog_season(resolve_visitor(overrides={"country": country}, now=now)) == season
 
 
-def test_products_come_before_the_profile_card_on_home_and_category_pages(client, category):
+def test_products_and_the_basket_come_before_the_profile_card(client, category):
     from personalization.models import Question
 
     Question.objects.create(key="pet", prompt="Dog or cat?", kind="text")
@@ -168,3 +168,5 @@ def test_products_come_before_the_profile_card_on_home_and_category_pages(client
         assert 'class="product-grid"' in page and 'id="profile-card"' in page, url
         # What the visitor came for first; what we ask of them after it.
         assert page.index('class="product-grid"') < page.index('id="profile-card"'), url
+    page = client.get(reverse("basket:detail")).content.decode()
+    assert page.index('id="basket-body"') < page.index('id="profile-card"')
