@@ -237,3 +237,10 @@ def test_an_order_keeps_the_product_name_in_the_language_it_was_placed_in(
     # Renaming the product later changes no order.
     Product.objects.filter(pk=filled_basket.pk).update(name_ja="新しい名前")
     assert order.lines.get().product_name == "サーモンのキャットフード"
+
+
+def test_the_total_to_pay_is_said_beside_the_pay_button(client, filled_basket):
+    # Two at ¥1,200 and ¥600 standard shipping; on a phone the summary comes after the button.
+    page = client.get(reverse("checkout:checkout")).content.decode()
+    total = page.index("Total to pay: <strong>¥3,000</strong>")
+    assert total < page.index("Place order and pay") < page.index('id="summary-title"')
