@@ -7,7 +7,8 @@ from kernel.languages import text_in
 
 from ..experiments.events import record_exposure
 from ..experiments.views import click_url
-from ..facts import fact_display, location_label
+from ..facts import fact_display, fact_label, fact_spec, location_label
+from ..preview import preview_overrides
 from ..slots import slot_decide
 
 register = template.Library()
@@ -96,3 +97,24 @@ def visitor_fact(context, name: str):
     """{% visitor_fact "answer.name" as name %}: a raw fact of this request's visitor."""
     visitor = getattr(context.get("request"), "visitor", None)
     return visitor.get(name) if visitor is not None else None
+
+
+# Facts the preview bar names already (the place, the area, the device) or that only make up
+# the place.
+_BAR_FACTS = {"country", "region", "city", "postal_code", "latitude", "longitude", "area",
+              "device", "region_sets"}  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def preview_details(context) -> str:
+    """The other facts a preview sets ("Local hour: 5 · Dog or cat?: Cat"), for the bar."""
+    request = context.get("request")
+    visitor = getattr(request, "visitor", None)
+    overrides = preview_overrides(request) if request is not None else None
+    if not overrides or visitor is None:
+        return ""
+    return " · ".join(
+        f"{fact_label(name)}: {fact_display(name, visitor.get(name, value))}"
+        for name, value in overrides.items()
+        if name not in _BAR_FACTS and fact_spec(name) is not None
+    )

@@ -398,3 +398,13 @@ def test_the_example_visitor_is_built_for_the_moment_asked(rural_japan):
     assert segment_example_facts(segment, now=winter) == segment_example_facts(
         segment, now=timezone.now()
     )
+
+
+def test_the_preview_bar_names_the_hour_it_sets(editor_client, rural_japan):
+    segment = segment_with(
+        "Early cat people", ("local_hour", "between", [5, 7]), ("device", "eq", "mobile")
+    )
+    editor_client.get(reverse("personalization:preview_segment", args=[segment.pk]))
+    text = page_text(editor_client.get("/"))
+    assert "Previewing as: Early cat people" in text
+    assert "Local hour: 5" in text
