@@ -61,6 +61,16 @@ class ScheduledQuerySet(models.QuerySet[_ScheduledT]):
         return self.filter(is_active=True, ends_at__lte=at)
 
 
+def schedule_errors(
+    starts_at: datetime.datetime | None, ends_at: datetime.datetime | None
+) -> dict[str, StrOrPromise]:
+    """A form error for an end that does not come after the start (for any model with dates,
+    Scheduled or not)."""
+    if starts_at and ends_at and ends_at <= starts_at:
+        return {"ends_at": _("The end must come after the start.")}
+    return {}
+
+
 class Scheduled(models.Model):
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -70,9 +80,7 @@ class Scheduled(models.Model):
         abstract = True
 
     def schedule_errors(self) -> dict[str, StrOrPromise]:
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            return {"ends_at": _("The end must come after the start.")}
-        return {}
+        return schedule_errors(self.starts_at, self.ends_at)
 
     def status(self, at: datetime.datetime) -> str:
         """live, scheduled, expired or inactive at a moment."""

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kernel.scheduling import is_live, live_q
+from kernel.scheduling import is_live, live_q, schedule_errors
 
 
 def salt_new() -> str:
@@ -171,8 +171,7 @@ class Experiment(models.Model):
             errors["slot"] = _("A slot experiment needs a slot.")
         if self.kind == ExperimentKind.OFFER and self.slot_id:
             errors["slot"] = _("An offer experiment has no slot.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("The end must come after the start.")
+        errors.update(schedule_errors(self.starts_at, self.ends_at))
         unknown = set(self.guardrail_metrics or []) - set(Metric.values)
         if unknown:
             errors["guardrail_metrics"] = _("Unknown metrics: %(names)s") % {
