@@ -59,6 +59,15 @@ DEFAULTS = {
     "EXPERIMENT_DRAIN_IN_PROCESS_SECONDS": 5,
     "EXPERIMENT_EVENT_DAYS": 90,  # raw events are kept this long
     "EXPERIMENT_ATTRIBUTION_DAYS": 30,  # a return counts against the order's arm this long
+    # Next best actions (personalization/actions): dotted paths of provider functions, and the
+    # shared state they read by name ({"orders": "dotted.path.loader"}), loaded once per request.
+    "ACTION_PROVIDERS": [],
+    "ACTION_STATE": {},
+    "ACTION_SNOOZE_HOURS": 24,  # how long "Not now" hides a kind of action
+    "ACTION_SEEN_COOKIE": "sf_nba",  # how often each kind was shown this week (for the caps)
+    # A running experiment with this key compares pages with and without the action: its
+    # control arm sees none (an exposure is still recorded).
+    "ACTION_EXPERIMENT": "next-best-action",
 }
 
 

@@ -75,12 +75,14 @@ INSTALLED_APPS = [
     "accounts",
     "personalization",
     "personalization.experiments",
+    "personalization.actions",
     "shop.catalog",
     "shop.basket",
     "shop.checkout",
     "shop.orders",
     "shop.stores",
     "shop.offers",
+    "shop.lifecycle",
     "shop.demo",
 ]
 
@@ -103,6 +105,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
+    # Writes the cookie counting how often each kind of next best action was shown.
+    "personalization.actions.middleware.ActionsMiddleware",
     "accounts.middleware.StaffTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -375,6 +379,23 @@ PERSONALIZATION_RESOLVERS = [
     # Last: an experiment limited to a segment tests every other fact.
     "personalization.experiments.resolvers.ExperimentResolver",
 ]
+# The next best action (README, "The next best action"): the shop's providers and the state
+# they share, loaded once per request.
+PERSONALIZATION_ACTION_PROVIDERS = [
+    "shop.lifecycle.providers.early_morning",
+    "shop.lifecycle.providers.payment_failed",
+    "shop.lifecycle.providers.order_arriving",
+    "shop.lifecycle.providers.running_low",
+    "shop.lifecycle.providers.basket_waiting",
+    "shop.lifecycle.providers.care_guide",
+    "shop.lifecycle.providers.review_request",
+    "shop.lifecycle.providers.season_ahead",
+]
+PERSONALIZATION_ACTION_STATE = {
+    "orders": "shop.lifecycle.state.orders_recent",
+    "basket": "shop.lifecycle.state.basket_current",
+    "reviewed": "shop.lifecycle.state.products_reviewed",
+}
 # Share of visitors (with analytics consent) who see defaults everywhere, to measure what
 # personalization adds (README, "Experiments").
 # Kept as given: a value that is not a number is refused by a start-up check (E005).

@@ -50,6 +50,8 @@ class Action:
     secondary_url: str = ""
     # Optional: a kind may be shown at most this many times in seven days (None: no cap).
     weekly_cap: int | None = None
+    # Optional: the label of "Not now" when another fits better ("No, just browsing").
+    not_now_label: str = ""
 
 
 # A loader of shared state: called at most once per request, on first use.

@@ -43,6 +43,14 @@ def basket_for_request(request: HttpRequest, *, create: bool = False) -> Basket 
     return basket
 
 
+def basket_for_request_cached(request: HttpRequest) -> Basket | None:
+    """`basket_for_request`, loaded once per request for what only reads it while the page
+    renders: the header's mini basket and the next best action share one basket and its lines."""
+    if "_basket_cached" not in vars(request):
+        vars(request)["_basket_cached"] = basket_for_request(request)
+    return vars(request)["_basket_cached"]
+
+
 def _quantity_check(product: Product, quantity: int) -> int:
     if not product.is_active:
         raise BasketError(_("“%(name)s” is no longer sold.") % {"name": product.name})

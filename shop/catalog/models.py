@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import ClassVar, Self
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,14 @@ class PetType(models.TextChoices):
     SMALL_PET = "small_pet", _("Small pet")
     BIRD = "bird", _("Bird")
     FISH = "fish", _("Fish")
+
+
+class PackUnit(models.TextChoices):
+    GRAM = "g", _("g")
+    KILOGRAM = "kg", _("kg")
+    MILLILITRE = "ml", _("ml")
+    LITRE = "l", _("l")
+    PIECE = "pcs", _("pieces")
 
 
 class Season(models.TextChoices):
@@ -167,6 +176,18 @@ class Product(models.Model):
     season = models.CharField(
         _("season"), max_length=20, choices=Season.choices, default=Season.ALL_YEAR
     )
+    # Consumables: what one pack holds and what one pet uses a day, in the same unit, so that
+    # a refill can be suggested on the right day. Both empty for everything else.
+    pack_size = models.DecimalField(
+        _("pack size"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )  # fmt: skip
+    pack_unit = models.CharField(_("pack unit"), max_length=3, choices=PackUnit.choices, blank=True)
+    daily_use = models.DecimalField(
+        _("daily use per pet"), max_digits=8, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("In the pack's unit: e.g. 0.25 (kg) of dry food a day for one dog."),
+    )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -181,6 +202,10 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(daily_use__isnull=True) | Q(daily_use__gt=0),
+                name="product_daily_use_positive",
+            ),
         ]
         indexes = [models.Index(fields=["is_active", "pet_type"])]
 
@@ -195,6 +220,19 @@ class Product(models.Model):
             raise ValidationError(
                 {"compare_at_price": _("The compare-at price must be higher than the price.")}
             )
+        if (self.pack_size is None) != (self.daily_use is None) or (
+            self.pack_size is not None and not self.pack_unit
+        ):
+            raise ValidationError(
+                {"daily_use": _("A consumable needs its pack size, unit and daily use; else none.")}
+            )
+
+    @property
+    def days_per_pack(self) -> float | None:
+        """How many days one pack lasts one pet; None for what is not consumed."""
+        if self.pack_size is None or not self.daily_use:
+            return None
+        return float(self.pack_size / self.daily_use)
 
     @property
     def on_sale(self) -> bool:

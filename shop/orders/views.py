@@ -13,6 +13,7 @@ from .access import (
     order_remember,
     order_visible,
 )
+from .delivery import delivery_estimate
 from .forms import OrderFindForm
 from .models import TIMELINE, Order, OrderStatus
 
@@ -27,7 +28,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "orders/order_detail.html",
-        {"order": order, "timeline": order_timeline(order), "placed": "placed" in request.GET},
+        {
+            "order": order,
+            "timeline": order_timeline(order),
+            "placed": "placed" in request.GET,
+            "arrives": delivery_estimate(order),
+        },
     )
 
 
