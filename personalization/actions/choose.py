@@ -100,10 +100,12 @@ def _safe(action: Action) -> bool:
 
 
 def eligible(action: Action, context: ActionContext) -> bool:
-    """Whether `action` may be shown in this context: its place, not expired, not turned away,
-    under its weekly cap."""
+    """Whether `action` may be shown in this context: its place, not leading to the page it
+    would be shown on, not expired, not turned away, under its weekly cap."""
     if context.place not in action.places or not _safe(action):
         return False
+    if context.request is not None and action.url == context.request.path:
+        return False  # never "go to this page" on the page itself
     if action.expires_at is not None and action.expires_at <= context.now:
         return False
     if is_dismissed(context.shared(DISMISSALS, {}), action.kind, context.now):

@@ -181,3 +181,12 @@ def test_search_engines_get_no_action(client, fake_providers):
         HOME, headers={"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"}
     )
     assert "Arriving Thursday" not in page.content.decode()
+
+
+def test_an_action_never_leads_to_the_page_it_is_shown_on(client, fake_providers):
+    fake_providers += [
+        make_action("a", title="Go home", url="/", score=90),
+        make_action("b", title="See your basket", url="/basket/", score=10),
+    ]
+    assert "See your basket" in client.get(HOME).content.decode()
+    assert "Go home" not in client.get(HOME).content.decode()
