@@ -30,3 +30,7 @@ LOADS: list[str] = []
 def orders_loader(visitor: Visitor, context: ActionContext) -> list[str]:
     LOADS.append("orders")
     return ["order"]
+
+
+def broken_loader(visitor: Visitor, context: ActionContext) -> list[str]:
+    raise ConnectionError("the database went away")

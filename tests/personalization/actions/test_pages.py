@@ -190,3 +190,42 @@ def test_an_action_never_leads_to_the_page_it_is_shown_on(client, fake_providers
     ]
     assert "See your basket" in client.get(HOME).content.decode()
     assert "Go home" not in client.get(HOME).content.decode()
+
+
+def test_shared_state_is_loaded_once_however_many_providers_and_places_read_it(
+    client, user, fake_providers, settings
+):
+    from . import fakes
+
+    settings.PERSONALIZATION_ACTION_PROVIDERS = [
+        "tests.personalization.actions.fakes.orders_reader"
+    ] * 5
+    settings.PERSONALIZATION_ACTION_STATE = {
+        "orders": "tests.personalization.actions.fakes.orders_loader"
+    }
+    client.force_login(user)
+    client.get("/accounts/profile/")
+    assert fakes.LOADS == ["orders"]
+
+
+def test_state_that_cannot_be_loaded_leaves_the_page_without_an_action(
+    client, fake_providers, settings
+):
+    settings.PERSONALIZATION_ACTION_PROVIDERS = [
+        "tests.personalization.actions.fakes.orders_reader",
+        "tests.personalization.actions.fakes.provider",
+    ]
+    settings.PERSONALIZATION_ACTION_STATE = {
+        "orders": "tests.personalization.actions.fakes.broken_loader"
+    }
+    fake_providers += [make_action(title="Still suggested")]
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "Still suggested" in response.content.decode()
+
+
+def test_download_my_data_lists_what_was_turned_away(client, fake_providers):
+    fake_providers += [make_action("season-ahead")]
+    dismiss(client, "season-ahead", forever=True)
+    data = client.get(reverse("personalization:export")).json()
+    assert data["next_best_action"]["dismissed"] == {"season-ahead": "never"}
