@@ -49,7 +49,9 @@ def action_shown(request: HttpRequest, place: str) -> Action | None:
     if visitor is None or visitor.is_preview:
         return action
     record_exposure(request, visitor, app_settings.ACTION_EXPERIMENT)
-    if action is not None:
+    # Counting showings needs a cookie: only for visitors who let us remember them. Without
+    # it, a capped kind shows on every page, as any slot's content does.
+    if action is not None and visitor.allows("personalization"):
         seen_note(request, action.kind, visitor.now)
     return action
 

@@ -56,7 +56,7 @@ def review(request: StorefrontRequest, product_id: int) -> HttpResponse:
                       status=403)  # fmt: skip
     assert request.user.is_authenticated  # login_required
     initial = {"author_name": request.user.first_name or _("A customer")}
-    form = ReviewForm(request.POST or None, initial=initial)
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             review_add(user=request.user, product=product, **form.cleaned_data)

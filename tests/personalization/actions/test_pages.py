@@ -137,9 +137,12 @@ def test_signing_in_moves_the_session_s_choices_to_the_account(client, user, fak
     assert "Winter is coming" not in client.get(HOME).content.decode()
 
 
-def test_a_weekly_cap_stops_a_kind_after_so_many_showings(client, fake_providers, time_machine):
+def test_a_weekly_cap_stops_a_kind_after_so_many_showings(
+    consenting_client, fake_providers, time_machine
+):
     import datetime
 
+    client = consenting_client
     fake_providers += [make_action("basket-waiting", title="You left 3 items", weekly_cap=2)]
     assert "You left 3 items" in client.get(HOME).content.decode()
     assert "You left 3 items" in client.get(HOME).content.decode()
@@ -148,10 +151,19 @@ def test_a_weekly_cap_stops_a_kind_after_so_many_showings(client, fake_providers
     assert "You left 3 items" in client.get(HOME).content.decode()
 
 
-def test_a_tampered_cap_cookie_counts_as_nothing(client, fake_providers):
+def test_without_consent_nothing_is_counted_in_a_cookie(client, fake_providers):
     fake_providers += [make_action("basket-waiting", title="You left 3 items", weekly_cap=1)]
-    client.cookies["sf_nba"] = "forged-value"
+    response = client.get(HOME)
+    assert "You left 3 items" in response.content.decode()
+    assert "sf_nba" not in response.cookies
     assert "You left 3 items" in client.get(HOME).content.decode()
+
+
+def test_a_tampered_cap_cookie_counts_as_nothing(consenting_client, fake_providers):
+    fake_providers += [make_action("basket-waiting", title="You left 3 items", weekly_cap=1)]
+    consenting_client.cookies["sf_nba"] = "forged-value"
+    assert "You left 3 items" in consenting_client.get(HOME).content.decode()
+    assert "You left 3 items" not in consenting_client.get(HOME).content.decode()
 
 
 def test_why_explains_the_action_in_a_popover_and_on_a_page(client, fake_providers):
