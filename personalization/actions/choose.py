@@ -79,6 +79,11 @@ def context_for(
     )
 
 
+def state_forget(request: HttpRequest, name: str) -> None:
+    """Drop one loaded part of the request's shared state, after changing what it holds."""
+    vars(request).get("_actions_state", {}).pop(name, None)
+
+
 def candidates(visitor: Visitor, context: ActionContext) -> list[Action]:
     """Every action the providers propose; a provider that fails is left out, never the page."""
     found: list[Action] = []

@@ -78,7 +78,7 @@ def action_dismiss(
             ActionDismissal.objects.update_or_create(
                 user=user, kind=kind, defaults={"until": until}
             )
-            stale = ActionDismissal.objects.filter(user=user).order_by("-created_at")[KINDS_KEPT:]
+            stale = ActionDismissal.objects.filter(user=user).order_by("-updated_at")[KINDS_KEPT:]
             ActionDismissal.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     else:
         stored = dict(request.session.get(DISMISSED_KEY, {}))

@@ -19,7 +19,7 @@ class ActionDismissal(models.Model):
     kind = models.CharField(_("kind of action"), max_length=50)
     # Empty: "never"; else hidden until this moment ("not now").
     until = models.DateTimeField(_("hidden until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now=True)
+    updated_at = models.DateTimeField(_("at"), auto_now=True)
 
     class Meta:
         verbose_name = _("dismissed action")

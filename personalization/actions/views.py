@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .base import PLACES
-from .choose import context_for, kinds_offered
+from .choose import DISMISSALS, context_for, kinds_offered, state_forget
 from .memory import action_dismiss
 from .services import action_for, action_html
 
@@ -48,6 +48,7 @@ def dismiss(request: StorefrontRequest) -> HttpResponse:
     action_dismiss(request=request, kind=kind, forever=forever, now=request.visitor.now)
     # Chosen again without the kind just turned away: the next best one, or nothing.
     request.visitor.memo.pop(("next-best-action", place), None)
+    state_forget(request, DISMISSALS)
     if request.htmx:
         return HttpResponse(action_html(request, place))
     messages.success(
