@@ -282,3 +282,35 @@ def test_query_count_does_not_grow_with_orders(client, user, make_order, dog_foo
     with CaptureQueriesContext(connection) as ten:
         client.get("/")
     assert len(ten) == len(one)
+
+
+def test_never_for_the_arriving_order_lets_the_running_low_reminder_through(
+    client, user, make_order, dog_food, cat_tree
+):
+    make_order(user=user, products=[cat_tree], status=OrderStatus.SHIPPED)
+    make_order(user=user, products=[dog_food], status=OrderStatus.DELIVERED,
+               created=timezone.now() - 9 * DAY,
+               at={OrderStatus.DELIVERED: timezone.now() - 6 * DAY})  # fmt: skip
+    client.force_login(user)
+    assert "track it" in home(client)
+    client.post(reverse("actions:dismiss"),
+                {"place": "home", "kind": "order-arriving", "forever": "1"})  # fmt: skip
+    page = home(client)
+    assert "track it" not in page
+    assert "Your 2 kg dry food should be running low — reorder" in page
+    assert "track it" not in client.get("/accounts/profile/").content.decode()  # every place
+
+
+def test_the_waiting_basket_is_mentioned_three_times_a_week_at_most(client, dog_food):
+    from django.http import HttpResponse
+
+    from personalization.conf import app_settings
+    from personalization.consent import consent_store
+
+    response = HttpResponse()
+    consent_store(response, purposes={"personalization"})
+    name = app_settings.CONSENT_COOKIE
+    client.cookies[name] = response.cookies[name].value
+    _basket(client, [dog_food], idle=datetime.timedelta(hours=3))
+    shown = ["You left 1 item in your basket" in home(client) for _ in range(4)]
+    assert shown == [True, True, True, False]
