@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kernel.regions import SOUTHERN_COUNTRIES, country_name, place_name
+from kernel.regions import SOUTHERN_COUNTRIES, place_name
 from personalization.actions.base import Action, ActionContext
 from personalization.visitor import Visitor
 from shop.basket.models import Basket
@@ -353,28 +353,29 @@ def season_ahead(visitor: Visitor, context: ActionContext) -> Iterator[Action]:
         season, coming = now_season, False
     else:
         return
-    where = place_name(region) if region else country_name(country)
+    # A region reads well in a sentence ("in Hokkaido"); a country often needs an article.
+    where = place_name(region) if region else ""
     label = str(Season(season).label)
-    values = {"season": label, "lower": label[:1].lower() + label[1:], "where": where or ""}
+    values = {"season": label, "lower": label[:1].lower() + label[1:], "where": where}
+    if where:
+        title = (_("%(season)s is coming to %(where)s — get ready") if coming
+                 else _("%(season)s in %(where)s: what helps now")) % values  # fmt: skip
+        why = (_("The %(lower)s starts soon where you are (%(where)s).") if coming else
+               _("The %(lower)s has just begun where you are (%(where)s).")) % values  # fmt: skip
+    else:
+        title = (_("%(season)s is coming — get ready") if coming
+                 else _("%(season)s is here: what helps now")) % values  # fmt: skip
+        why = (_("The %(lower)s starts soon where you are.") if coming else
+               _("The %(lower)s has just begun where you are.")) % values  # fmt: skip
     yield Action(
         kind="season-ahead",
         key=f"season-ahead:{season}:{today.year}",
-        title=(
-            _("%(season)s is coming to %(where)s — get ready")
-            if coming
-            else _("%(season)s in %(where)s: what helps now")
-        )
-        % values,  # fmt: skip
+        title=title,
         body=_season_blurb(season),
         url=reverse("catalog:category", kwargs={"slug": SEASON_CATEGORIES[season]}),
         cta=_("See what helps"),
         score=20,
-        why=(
-            _("The %(lower)s starts soon where you are (%(where)s).")
-            if coming
-            else _("The %(lower)s has just begun where you are (%(where)s).")
-        )
-        % values,  # fmt: skip
+        why=why,
         places=frozenset({"home"}),
         weekly_cap=3,
     )
