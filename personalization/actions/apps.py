@@ -8,4 +8,4 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Next best actions")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
