@@ -5,7 +5,7 @@ provider reads the shared state (orders and basket, as the shop's providers do) 
 one candidate, so N providers means N candidates. Measured:
 
 1. `choose_action` alone (the state already loaded for the request): median time.
-2. The home page rendered in process with the shop's eight providers plus N: median time and
+2. The home page rendered in process with the shop's nine providers plus N: median time and
    SQL queries. Target: the same queries whatever N (the state is loaded once per request).
 
 Run with `make bench` or `.venv/bin/python bench/actions.py`.
@@ -129,7 +129,7 @@ def main() -> None:
         page_ms, page_queries = page(client, shop + paths(count))
         print(
             f"{count:>3} providers/candidates: choose_action {chosen:.3f} ms median; home page "
-            f"(shop's 8 + {count}) {page_ms:.1f} ms median, {page_queries} queries"
+            f"(shop's {len(shop)} + {count}) {page_ms:.1f} ms median, {page_queries} queries"
         )
 
 

@@ -384,6 +384,7 @@ PERSONALIZATION_RESOLVERS = [
 PERSONALIZATION_ACTION_PROVIDERS = [
     "shop.lifecycle.providers.early_morning",
     "shop.lifecycle.providers.payment_failed",
+    "shop.lifecycle.providers.payment_pending",
     "shop.lifecycle.providers.order_arriving",
     "shop.lifecycle.providers.running_low",
     "shop.lifecycle.providers.basket_waiting",

@@ -303,6 +303,32 @@ def payment_failed(visitor: Visitor, context: ActionContext) -> Iterator[Action]
     )
 
 
+PENDING_AFTER = datetime.timedelta(minutes=10)
+
+
+def payment_pending(visitor: Visitor, context: ActionContext) -> Iterator[Action]:
+    """An order still awaiting payment ten minutes on (the card company has not answered):
+    say that we are on it, and where to see it, rather than leave the shopper guessing."""
+    for order in _orders(context):
+        age = context.now - order.created_at
+        if order.status != OrderStatus.AWAITING_PAYMENT or not PENDING_AFTER <= age < DAY:
+            continue
+        yield Action(
+            kind="payment-pending",
+            key=f"payment-pending:{order.number}",
+            title=_("We are still confirming the payment for order %(number)s")
+            % {"number": order.number},
+            body=_("You will not be charged twice; we e-mail you as soon as it is settled."),
+            url=order.get_absolute_url(),
+            cta=_("See your order"),
+            score=85,
+            why=_("Your card company has not answered yet about order %(number)s.")
+            % {"number": order.number},
+            places=EVERYWHERE,
+            expires_at=order.created_at + DAY,
+        )
+
+
 # Season ahead ---------------------------------------------------------------------------------
 
 SEASON_CATEGORIES: dict[str, str] = {

@@ -17,7 +17,7 @@ from shop.checkout.models import Payment, PaymentStatus
 from shop.lifecycle import providers
 from shop.lifecycle.models import CareGuide
 from shop.orders.delivery import delivery_estimate
-from shop.orders.models import OrderStatus
+from shop.orders.models import Order, OrderStatus
 from tests.factories import StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +314,18 @@ def test_the_waiting_basket_is_mentioned_three_times_a_week_at_most(client, dog_
     _basket(client, [dog_food], idle=datetime.timedelta(hours=3))
     shown = ["You left 1 item in your basket" in home(client) for _ in range(4)]
     assert shown == [True, True, True, False]
+
+
+def test_an_order_still_awaiting_payment_says_so_after_ten_minutes(
+    client, user, make_order, dog_food
+):
+    order = make_order(user=user, products=[dog_food], status=OrderStatus.AWAITING_PAYMENT,
+                       created=timezone.now() - datetime.timedelta(minutes=3))  # fmt: skip
+    client.force_login(user)
+    assert "still confirming" not in home(client)  # the checkout page said it a moment ago
+    Order.objects.filter(pk=order.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=15)
+    )
+    page = home(client)
+    assert f"We are still confirming the payment for order {order.number}" in page
+    assert order.get_absolute_url() in page
