@@ -64,6 +64,8 @@ DEFAULTS = {
     "ACTION_PROVIDERS": [],
     "ACTION_STATE": {},
     "ACTION_SNOOZE_HOURS": 24,  # how long "Not now" hides a kind of action
+    # "Not now" / "never" and the shop's action buttons that post, per client address.
+    "ACTION_RATE": "30/m",
     "ACTION_SEEN_COOKIE": "sf_nba",  # how often each kind was shown this week (for the caps)
     # A running experiment with this key compares pages with and without the action: its
     # control arm sees none (an exposure is still recorded).

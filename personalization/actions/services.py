@@ -9,10 +9,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
+from django_ratelimit.core import get_usage
 
 from ..conf import app_settings
 from ..experiments.events import EventKind, record, record_exposure
 from ..experiments.views import click_url
+from ..resolvers.network import client_address
 from .base import PLACES, Action
 from .choose import choose_action, context_for
 from .memory import seen_note
@@ -54,6 +56,20 @@ def action_shown(request: HttpRequest, place: str) -> Action | None:
     if action is not None and visitor.allows("personalization"):
         seen_note(request, action.kind, visitor.now)
     return action
+
+
+def action_rate_limited(request: HttpRequest, group: str) -> bool:
+    """Whether this client address posted to `group` more than `ACTION_RATE` allows. When the
+    shared cache cannot count, the post goes ahead (fail open): the limit spares us floods of
+    writes, it protects nothing secret."""
+    usage = get_usage(
+        request,
+        group=group,
+        key=lambda group, request: client_address(request),
+        rate=app_settings.ACTION_RATE,
+        increment=True,
+    )
+    return bool(usage is not None and usage["should_limit"] and usage["limit"] > 0)
 
 
 def action_clicked(request: HttpRequest) -> int:

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from .base import PLACES
 from .choose import DISMISSALS, context_for, kinds_offered, state_forget
 from .memory import action_dismiss
-from .services import action_for, action_html
+from .services import action_for, action_html, action_rate_limited
 
 if TYPE_CHECKING:
     from ..middleware import StorefrontRequest
@@ -34,6 +34,12 @@ def _back(request: StorefrontRequest) -> str:
 def dismiss(request: StorefrontRequest) -> HttpResponse:
     """ "Not now" or "Don't show this again" for one kind of action. Only a kind this visitor
     is offered here can be turned away: anything else gets a 400 and changes nothing."""
+    if action_rate_limited(request, "personalization.actions.dismiss"):
+        message = _("Too many requests at once. Please try again in a minute.")
+        if request.htmx:
+            return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
+        return redirect(_back(request))
     place = request.POST.get("place", "")
     kind = request.POST.get("kind", "")
     if place not in PLACES or kind not in kinds_offered(

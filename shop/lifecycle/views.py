@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from personalization.actions.services import action_clicked
+from personalization.actions.services import action_clicked, action_rate_limited
 from personalization.middleware import StorefrontRequest
 from shop.basket.services import BasketError, basket_add, basket_for_request
 from shop.catalog.models import Product
@@ -22,6 +22,10 @@ def reorder(request: StorefrontRequest, product_id: int) -> HttpResponse:
     """ "Reorder": the product in the basket (once: pressing twice adds nothing more), then the
     basket, one step from checkout."""
     product = get_object_or_404(Product, pk=product_id, is_active=True)
+    if action_rate_limited(request, "lifecycle.reorder"):
+        # Nothing is created: a script posting in a loop makes no baskets.
+        messages.error(request, _("Too many requests at once. Please try again in a minute."))
+        return redirect("basket:detail")
     basket = basket_for_request(request, create=True)
     assert basket is not None  # create=True finds or makes one
     if any(line.product_id == product.pk for line in basket.lines_for_display()):

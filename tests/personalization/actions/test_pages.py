@@ -241,3 +241,16 @@ def test_download_my_data_lists_what_was_turned_away(client, fake_providers):
     dismiss(client, "season-ahead", forever=True)
     data = client.get(reverse("personalization:export")).json()
     assert data["next_best_action"]["dismissed"] == {"season-ahead": "never"}
+
+
+def test_a_script_dismissing_in_a_loop_is_stopped_and_stores_nothing_more(
+    client, fake_providers, settings
+):
+    settings.PERSONALIZATION_ACTION_RATE = "3/m"
+    fake_providers += [make_action("order-arriving"), make_action("season-ahead")]
+    for _ in range(3):
+        assert dismiss(client, "order-arriving", htmx=True).status_code == 200
+    refused = dismiss(client, "season-ahead", htmx=True)
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert list(client.session["actions_dismissed"]) == ["order-arriving"]

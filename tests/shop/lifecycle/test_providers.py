@@ -329,3 +329,12 @@ def test_an_order_still_awaiting_payment_says_so_after_ten_minutes(
     page = home(client)
     assert f"We are still confirming the payment for order {order.number}" in page
     assert order.get_absolute_url() in page
+
+
+def test_a_script_reordering_in_a_loop_makes_no_baskets(client, dog_food, settings):
+    settings.PERSONALIZATION_ACTION_RATE = "2/m"
+    url = reverse("lifecycle:reorder", args=[dog_food.pk])
+    for _ in range(5):
+        client.cookies.clear()  # a script without cookies: a new session every time
+        client.post(url)
+    assert Basket.objects.count() == 2
