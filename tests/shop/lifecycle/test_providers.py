@@ -338,3 +338,17 @@ def test_a_script_reordering_in_a_loop_makes_no_baskets(client, dog_food, settin
         client.cookies.clear()  # a script without cookies: a new session every time
         client.post(url)
     assert Basket.objects.count() == 2
+
+
+def test_a_new_anonymous_visitor_pays_no_query_for_the_shop_s_providers(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/")  # warm the snapshots
+    with CaptureQueriesContext(connection) as with_providers:
+        client.get("/")
+    settings.PERSONALIZATION_ACTION_PROVIDERS = []
+    client.get("/")
+    with CaptureQueriesContext(connection) as without:
+        client.get("/")
+    assert len(with_providers) == len(without)
