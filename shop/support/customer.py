@@ -26,9 +26,12 @@ def visitor_facts_capture(visitor: Visitor) -> dict[str, Any]:
     kept: dict[str, Any] = {}
     for name, fact in visitor:
         spec = fact_spec(name)
-        if spec is None or not spec.shown or spec.personal or fact.value is None:
+        if spec is None or not spec.shown or fact.value is None:
             continue
-        if name.startswith(ANSWER_PREFIX) and not consent:
+        if name.startswith(ANSWER_PREFIX):
+            if not consent:
+                continue
+        elif spec.personal:
             continue
         value = fact.value
         if isinstance(value, datetime.datetime | datetime.date | datetime.time):
