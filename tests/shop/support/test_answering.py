@@ -186,8 +186,8 @@ def test_writing_to_a_closed_conversation_opens_it_again(ken):
 def test_a_lost_connection_after_the_reply_loses_nothing_of_the_shoppers(ken):
     """The shopper's message is committed before anything else happens to it."""
     conversation = start()
-    with mock.patch("shop.support.services._bump", side_effect=RuntimeError("connection lost")):
-        with pytest.raises(RuntimeError):
-            message_add(conversation=conversation, body="Second message")
+    lost = RuntimeError("connection lost")
+    with mock.patch("shop.support.services._bump", side_effect=lost), pytest.raises(RuntimeError):
+        message_add(conversation=conversation, body="Second message")
     # The failed step rolled back as a whole; the first message is still there.
     assert Message.objects.filter(from_staff=False).count() == 1

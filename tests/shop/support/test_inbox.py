@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from shop.support.models import Conversation, SavedReply
@@ -68,8 +67,8 @@ def test_the_agent_sees_the_order_asked_about_and_the_customer(ken, order, produ
 
 
 def test_profile_answers_are_shown_only_when_they_were_shared_with_consent(ken):
-    from shop.support.customer import visitor_facts_capture
     from personalization.visitor import Fact, Source, Visitor
+    from shop.support.customer import visitor_facts_capture
 
     facts = {
         "answer.pet": Fact("cat", Source.ANSWER),
