@@ -63,7 +63,7 @@ def support_load(*, tally: Tally) -> list[str]:
     for shift in records_read(name="support_shifts", record=DemoShift):
         agent = users[shift.agent]
         for day in shift.weekdays:
-            _row, outcome = upsert(
+            _shift, outcome = upsert(
                 Shift,
                 {"agent": agent, "weekday": day},
                 {
@@ -73,7 +73,7 @@ def support_load(*, tally: Tally) -> list[str]:
             )
             tally.add("Support shifts", outcome)
     for reply in records_read(name="support_replies", record=DemoReply):
-        _row, outcome = upsert(
+        _reply, outcome = upsert(
             SavedReply,
             {"title_en": reply.title_en},
             {"title_ja": reply.title_ja, "body_en": reply.body_en, "body_ja": reply.body_ja},
