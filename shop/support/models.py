@@ -43,9 +43,11 @@ class Waiting(models.TextChoices):
 class ConversationQuerySet(models.QuerySet):
     def of_customer(self, *, user_id: int | None, email: str) -> ConversationQuerySet:
         """Every conversation of one customer: their account's, or their e-mail's as a guest."""
+        # Addresses are stored lower-cased (conversation_start), so the plain index serves.
+        email = email.strip().lower()
         if user_id:
-            return self.filter(models.Q(user_id=user_id) | models.Q(email__iexact=email))
-        return self.filter(email__iexact=email)
+            return self.filter(models.Q(user_id=user_id) | models.Q(email=email))
+        return self.filter(email=email)
 
     def overdue(self, *, at) -> ConversationQuerySet:
         return self.filter(status=ConversationStatus.OPEN, waiting=Waiting.US, due_at__lt=at)

@@ -142,14 +142,14 @@ def estimate_sentence(
     if same_zone:
         closed = _("We're closed — it is %(time)s here in %(city)s.") % {
             "time": here.strftime("%H:%M"),
-            "city": team.city,
+            "city": _(team.city),
         }
     else:
         closed = _(
             "We're closed — it is %(time)s here in %(city)s and %(local)s where you are."
         ) % {
             "time": here.strftime("%H:%M"),
-            "city": team.city,
+            "city": _(team.city),
             "local": theirs.strftime("%H:%M"),
         }
     return f"{closed} {answer}"
@@ -187,6 +187,7 @@ def conversation_start(
 ) -> Conversation:
     """Open a conversation with its first message, an agent, and the promise of an answer."""
     now = now or timezone.now()
+    email = email.strip().lower()
     team = team_load()
     user_id = user.pk if user is not None else None
     promise = estimate(
