@@ -36,7 +36,7 @@ ROUNDS = 30
 SIZES = (1_000, 100_000)
 
 
-def measure(client: Client, url: str, **params: str) -> tuple[float, int, int]:
+def measure(client: Client, url: str, **params: str) -> tuple[float, int, float, int]:
     for _ in range(3):
         client.get(url, params)
     timings = []
@@ -46,7 +46,13 @@ def measure(client: Client, url: str, **params: str) -> tuple[float, int, int]:
         timings.append(time.perf_counter() - start)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
-    return statistics.median(timings) * 1000, len(queries), response.status_code
+    # The database's share, apart from rendering (a loaded machine slows rendering most).
+    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
+    return statistics.median(timings) * 1000, len(queries), sql_ms, response.status_code
+
+
+def report(name: str, ms: float, queries: int, sql: float, status: int) -> None:
+    print(f"  {name:26} {ms:7.1f} ms median  {queries:2d} queries  {sql:6.1f} ms SQL  ({status})")
 
 
 def fill(total: int, agents: list[User], emails: list[str]) -> None:
@@ -119,11 +125,10 @@ def main() -> None:
         }
         print(f"\n{Conversation.objects.count():,} conversations")
         for name, (url, params) in cases.items():
-            ms, queries, status = measure(staff, url, **params)
-            print(f"  {name:28} {ms:7.1f} ms median  {queries:2d} queries  (HTTP {status})")
-        ms, queries, status = measure(shopper, poll, v=str(conversation.version))
-        name = "shopper poll, no change"
-        print(f"  {name:28} {ms:7.1f} ms median  {queries:2d} queries  (HTTP {status})")
+            ms, queries, sql, status = measure(staff, url, **params)
+            report(name, ms, queries, sql, status)
+        ms, queries, sql, status = measure(shopper, poll, v=str(conversation.version))
+        report("shopper poll, no change", ms, queries, sql, status)
     Conversation.objects.filter(token__startswith="bench-").delete()
 
 

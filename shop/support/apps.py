@@ -7,4 +7,4 @@ class SupportConfig(AppConfig):
     verbose_name = _("Customer support")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401

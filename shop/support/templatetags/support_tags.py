@@ -19,7 +19,8 @@ def support_conversations(user: Any) -> dict:
         else []
     )
     return {
+        "agent": user.is_staff and user.has_perm("support.view_conversation"),
         "conversations": [
             (conversation, conversation_link_token(conversation)) for conversation in rows
-        ]
+        ],
     }
