@@ -404,6 +404,9 @@ SHOP_SUPPORT_RESPONSE_MINUTES = 60
 SHOP_SUPPORT_EMAIL_DELAY = 120
 SHOP_SUPPORT_LINK_DAYS = 30
 SHOP_SUPPORT_POLL_SECONDS = 5
+# How long an open page trusts the cached version of its conversation before asking the
+# database (bounds how long a change that could not reach a hung Redis stays unseen).
+SHOP_SUPPORT_VERSION_MAX_AGE = 60
 SHOP_SUPPORT_RATES = {"start": "5/h", "message": "30/h"}
 # Days from order to delivery by shipping method, for the {delivery_estimate} placeholder.
 SHOP_SUPPORT_DELIVERY_DAYS = {"standard": 3, "express": 1}

@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 LINK_SALT = "support.conversation"
 VERSION_KEY = "support:v:{token}"
-VERSION_TTL = 60 * 60 * 24
 
 
 # Links: a conversation is reached by a signed, expiring link, never by its id.
@@ -65,10 +64,17 @@ def link_token_read(signed: str) -> str | None:
 
 # Live updates: each conversation's version is mirrored in the cache, so a page that polls
 # while nothing changed costs no query. Without the cache (Redis down) the database answers.
+# A copy is trusted for SHOP_SUPPORT_VERSION_MAX_AGE seconds only: a bump that could not reach
+# a hung Redis leaves an old copy there, and a reply must not stay hidden behind it for long.
+
+
+def _version_max_age() -> int:
+    return settings.SHOP_SUPPORT_VERSION_MAX_AGE
 
 
 def version_publish(conversation: Conversation) -> None:
-    cache.set(VERSION_KEY.format(token=conversation.token), conversation.version, VERSION_TTL)
+    key = VERSION_KEY.format(token=conversation.token)
+    cache.set(key, conversation.version, _version_max_age())
 
 
 def version_current(token: str) -> int | None:
@@ -79,7 +85,7 @@ def version_current(token: str) -> int | None:
         return int(version)
     found = Conversation.objects.filter(token=token).values_list("version", flat=True).first()
     if found is not None:
-        cache.set(key, found, VERSION_TTL)
+        cache.set(key, found, _version_max_age())
     return found
 
 

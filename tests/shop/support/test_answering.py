@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+import time
 from unittest import mock
 
 import pytest
@@ -191,3 +192,20 @@ def test_a_lost_connection_after_the_reply_loses_nothing_of_the_shoppers(ken):
         message_add(conversation=conversation, body="Second message")
     # The failed step rolled back as a whole; the first message is still there.
     assert Message.objects.filter(from_staff=False).count() == 1
+
+
+def test_a_stale_cached_version_hides_a_reply_no_longer_than_the_max_age(ken, settings):
+    """A bump that could not reach a hung Redis leaves the old version there: the page still
+    gets the reply once that copy is older than SHOP_SUPPORT_VERSION_MAX_AGE."""
+    settings.SHOP_SUPPORT_VERSION_MAX_AGE = 1
+    conversation = start()
+    seen = conversation.version
+    reply_add(conversation=conversation, agent=ken, body="Hidden for a moment")
+    cache.set(f"support:v:{conversation.token}", seen, 1)  # what the failed bump left behind
+    client = Client()
+    assert client.get(poll_url(conversation), {"v": seen}).status_code == 204
+    deadline = time.monotonic() + 10
+    while (response := client.get(poll_url(conversation), {"v": seen})).status_code == 204:
+        assert time.monotonic() < deadline, "the reply stayed hidden behind a stale version"
+        time.sleep(0.1)
+    assert "Hidden for a moment" in response.content.decode()
