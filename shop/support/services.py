@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -411,7 +412,7 @@ def reply_email_send(*, message_id: int, now: datetime.datetime | None = None) -
                 "message": message,
                 "agent": message.author.first_name if message.author else "",
                 "link": settings.SHOP_SITE_URL
-                + f"/support/c/{conversation_link_token(conversation)}/",
+                + reverse("support:conversation", args=[conversation_link_token(conversation)]),
                 "shop_name": settings.SHOP_NAME,
             }
             subject = render_to_string("support/email/subject.txt", context).strip()

@@ -87,3 +87,25 @@ def test_a_guest_asks_at_night_and_sees_the_answer_without_reloading(
 
     expect(thread).to_contain_text("it left yesterday: tracking JP123.")
     assert shopper.url == shopper_url
+
+
+def test_without_javascript_a_guest_asks_from_the_footer_and_reads_the_promise(
+    browser: Browser, live_server, night
+):
+    page = browser.new_context(
+        viewport={"width": 360, "height": 780}, java_script_enabled=False
+    ).new_page()
+    page.goto(live_server.url)
+    page.get_by_role("button", name="Essential only").click()  # the sheet over the footer
+    page.get_by_role("link", name="Ask us").click()
+    expect(page.get_by_role("heading", name="Ask us")).to_be_visible()
+    page.get_by_label("Your name").fill("Aiko")
+    page.get_by_label("Your e-mail").fill("aiko@example.com")
+    page.get_by_label("Your message").fill("Do you sell cat trees?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Your question")).to_be_visible()
+    expect(page.locator("#support-thread")).to_contain_text("Do you sell cat trees?")
+    expect(page.locator("#support-thread")).to_contain_text("Ken will answer by")
+    page.get_by_label("Your message").fill("And scratching posts?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#support-thread")).to_contain_text("And scratching posts?")
