@@ -163,15 +163,14 @@ def estimate_sentence(
 
 
 def agents_before(*, user_id: int | None, email: str) -> list[int]:
-    """The agents who answered this customer before, most recent first."""
+    """The agents who answered this customer before (wrote to them), most recent first."""
+    customer = Conversation.objects.of_customer(user_id=user_id, email=email)
     rows = (
-        Conversation.objects.of_customer(user_id=user_id, email=email)
-        .exclude(assignee=None)
-        .filter(assignee__is_active=True)
-        .order_by("-updated_at")
-        .values_list("assignee_id", flat=True)[:5]
+        Message.objects.filter(conversation__in=customer, author__is_active=True)
+        .order_by("-created_at")
+        .values_list("author_id", flat=True)[:20]
     )
-    return list(dict.fromkeys(rows))
+    return list(dict.fromkeys(rows))[:5]
 
 
 # Use cases.
@@ -309,8 +308,8 @@ def reply_add(
         fields: dict[str, Any] = {"updated_at": now, "waiting": Waiting.SHOPPER}
         if conversation.first_response_at is None:
             fields["first_response_at"] = now
-        if conversation.assignee_id is None:
-            fields["assignee"] = agent
+        # The conversation, and this customer's next one, go to whoever answered last.
+        fields["assignee"] = agent
         if close:
             fields.update(status=ConversationStatus.CLOSED, closed_at=now)
         _bump(conversation, **fields)
