@@ -1,5 +1,9 @@
 """The Support group answers shoppers: conversations, saved replies, shifts and closed days, and
-the orders it is asked about. Editors and merchandisers get none of it."""
+the orders it is asked about. Editors and merchandisers get none of it.
+
+Made with accounts' `group_grant` like the other staff groups, but kept in this app's migrations,
+which depend on accounts' own: a group that grants only this app's permissions (and orders')
+stays one self-contained change."""
 
 from django.db import migrations
 
@@ -20,7 +24,8 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_merge_experiments_time_zone"),
+        ("accounts", "0002_staff_groups"),
+        ("orders", "0001_initial"),
         ("support", "0001_initial"),
     ]
 
