@@ -68,7 +68,7 @@ def _conversation_context(
     signed = conversation_link_token(conversation)
     return {
         "conversation": conversation,
-        "messages": list(conversation.messages.select_related("author")),
+        "thread_messages": list(conversation.messages.select_related("author")),
         "link": reverse("support:conversation", args=[signed]),
         "poll": reverse("support:poll", args=[signed]),
         "rate": reverse("support:rate", args=[signed]),
@@ -348,7 +348,7 @@ def inbox_conversation(request: StorefrontRequest, token: str) -> HttpResponse:
         form = ReplyForm(initial={"body": filled})
     context = {
         "conversation": conversation,
-        "messages": list(conversation.messages.select_related("author")),
+        "thread_messages": list(conversation.messages.select_related("author")),
         "form": form,
         "saved_form": saved_form if saved_form.is_bound else SavedReplyChoiceForm(),
         "has_saved": SavedReply.objects.exists(),

@@ -62,6 +62,7 @@ def test_the_agent_sees_the_order_asked_about_and_the_customer(ken, order, produ
     assert "Hokkaido" in page
     assert "phone" in page and "rural" in page
     assert "Earlier question" not in page  # listed, not mixed into this thread
+    assert page.count("Where is my parcel?") == 1
     assert "Something else" in page  # the earlier conversation's topic, with its agent
     assert "Ken" in page
 
