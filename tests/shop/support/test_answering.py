@@ -4,6 +4,7 @@ changed), else by e-mail through an outbox that retries; then one question, once
 from __future__ import annotations
 
 import datetime
+import io
 import smtplib
 import time
 from unittest import mock
@@ -213,3 +214,13 @@ def test_a_stale_cached_version_hides_a_reply_no_longer_than_the_max_age(ken, se
         assert time.monotonic() < deadline, "the reply stayed hidden behind a stale version"
         time.sleep(0.1)
     assert "Hidden for a moment" in response.content.decode()
+
+
+def test_the_command_sends_what_is_due(ken):
+    from django.core.management import call_command
+
+    conversation = start()
+    reply = reply_add(conversation=conversation, agent=ken, body="By the command")
+    Message.objects.filter(pk=reply.pk).update(email_next_attempt_at=timezone.now())
+    call_command("send_support_emails", stdout=io.StringIO())
+    assert [email.body.count("By the command") for email in mail.outbox] == [1]
