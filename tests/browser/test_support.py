@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from shop.orders.models import Order, OrderEvent, OrderStatus
-from shop.support.models import Shift
+from shop.support.models import SavedReply, Shift
 from tests.factories import UserFactory
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -42,6 +42,11 @@ def night(transactional_db, settings):
         status=OrderStatus.SHIPPED, tracking_number="JP123", idempotency_key="browser-1",
     )  # fmt: skip
     OrderEvent.objects.create(order=order, status=OrderStatus.PLACED)
+    SavedReply.objects.create(
+        title_en="On its way",
+        body_en="Good morning {name}, order {order_number} left yesterday.",
+        body_ja="{name}様、ご注文{order_number}は昨日発送しました。",
+    )
     return ken, order
 
 
@@ -79,9 +84,11 @@ def test_a_guest_asks_at_night_and_sees_the_answer_without_reloading(
     customer = staff.locator(".support-customer")
     expect(customer).to_contain_text(order.number)
     expect(customer).to_contain_text("Shipped")
-    staff.get_by_role("textbox", name="Reply").fill(
-        "Good morning Aiko, it left yesterday: tracking JP123."
-    )
+    staff.get_by_label("Saved reply").select_option(label="On its way")
+    staff.get_by_role("button", name="Use this reply").click()
+    reply = staff.get_by_role("textbox", name="Reply")
+    expect(reply).to_have_value(f"Good morning Aiko, order {order.number} left yesterday.")
+    reply.fill("Good morning Aiko, it left yesterday: tracking JP123.")
     staff.get_by_role("button", name="Send reply").click()
     expect(staff.locator(".support-thread")).to_contain_text("tracking JP123")
 
