@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "shop.stores",
     "shop.offers",
     "shop.lifecycle",
+    "shop.support",
     "shop.demo",
 ]
 
@@ -333,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.orders.tasks.send_pending_order_emails",
         "schedule": 300.0,
     },
+    "send-pending-support-emails": {
+        "task": "shop.support.tasks.send_pending_support_emails",
+        "schedule": 60.0,
+    },
     "purge-ended-vouchers": {
         "task": "shop.offers.tasks.purge_vouchers",
         "schedule": crontab(hour=3, minute=45),
@@ -411,7 +416,22 @@ SHOP_SUPPORT_HOURS = {
     "closes": "18:00",
     "time_zone": "Asia/Tokyo",
     "city": "Tokyo",
+    # Public holidays the team takes off (the holidays library's country code; "" for none).
+    "holidays": "JP",
 }
+# Customer support (shop.support): the promised first answer comes this long into a shift;
+# a reply not seen on the page is e-mailed after SHOP_SUPPORT_EMAIL_DELAY seconds; a guest's
+# link works this many days; shoppers may start and write so often per client address.
+SHOP_SUPPORT_RESPONSE_MINUTES = 60
+SHOP_SUPPORT_EMAIL_DELAY = 120
+SHOP_SUPPORT_LINK_DAYS = 30
+SHOP_SUPPORT_POLL_SECONDS = 5
+# How long an open page trusts the cached version of its conversation before asking the
+# database (bounds how long a change that could not reach a hung Redis stays unseen).
+SHOP_SUPPORT_VERSION_MAX_AGE = 60
+SHOP_SUPPORT_RATES = {"start": "5/h", "message": "30/h"}
+# Days from order to delivery by shipping method, for the {delivery_estimate} placeholder.
+SHOP_SUPPORT_DELIVERY_DAYS = {"standard": 3, "express": 1}
 # The shop's name as shoppers know it: in e-mail greetings and subjects ("[Storefront] …").
 SHOP_NAME = os.environ.get("SHOP_NAME", "Storefront")
 # The public address, for links in e-mails (sent from workers, which have no request).

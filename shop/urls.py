@@ -18,6 +18,7 @@ urlpatterns = [
     path("checkout/", include(never_cached("shop.checkout.urls"))),
     path("orders/", include(never_cached("shop.orders.urls"))),
     path("stores/", include("shop.stores.urls")),
+    path("support/", include(never_cached("shop.support.urls"))),
     path("offers/", include("shop.offers.urls")),
     path("after/", include(never_cached("shop.lifecycle.urls"))),
     path("", include("personalization.urls")),

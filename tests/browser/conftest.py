@@ -56,6 +56,7 @@ DATA_MIGRATIONS = [
     ("accounts.migrations.0004_editors_content", "grant"),
     ("accounts.migrations.0005_merchandisers_offers", "grant"),
     ("accounts.migrations.0006_editors_questions", "grant"),
+    ("shop.support.migrations.0002_support_group", "grant"),
     ("personalization.migrations.0003_default_slots", "create"),
 ]
 

@@ -26,11 +26,12 @@ class DemoUser:
     group: str | None = None
 
 
-def users_load(*, tally: Tally) -> list[str]:
-    """Load the staff accounts; return what to tell the operator about their passwords."""
+def users_load(*, tally: Tally, name: str = "users") -> list[str]:
+    """Load the staff accounts in `data/<name>.json`; return what to tell the operator about
+    their passwords."""
     User = get_user_model()
     notes: list[str] = []
-    for demo in records_read(name="users", record=DemoUser):
+    for demo in records_read(name=name, record=DemoUser):
         user = User._default_manager.filter(email__iexact=demo.email).first()
         changed = False
         if user is None:
