@@ -41,6 +41,8 @@ DEFAULTS = {
     "REGION_COOKIE": "sf_region",
     "CONSENT_COOKIE": "sf_consent",
     "HISTORY_COOKIE": "sf_history",
+    "VIEWED_COOKIE": "sf_viewed",
+    "VIEWED_KEPT": 12,  # recently viewed items remembered
     "VISITOR_ID_COOKIE": "sf_vid",
     # Profile answers one client address may send (django-ratelimit's rate syntax).
     "ANSWER_RATE": "30/m",
@@ -59,6 +61,8 @@ DEFAULTS = {
     "EXPERIMENT_DRAIN_IN_PROCESS_SECONDS": 5,
     "EXPERIMENT_EVENT_DAYS": 90,  # raw events are kept this long
     "EXPERIMENT_ATTRIBUTION_DAYS": 30,  # a return counts against the order's arm this long
+    # Blocks a variant may show (personalization/blocks.py): {key: dotted path of the block}.
+    "BLOCKS": {},
 }
 
 

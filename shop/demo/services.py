@@ -21,6 +21,7 @@ from shop.demo.loaders.experiments import experiments_load
 from shop.demo.loaders.offers import offers_load
 from shop.demo.loaders.orders import orders_load
 from shop.demo.loaders.personalization import content_load, questions_load, region_sets_load
+from shop.demo.loaders.recommendations import baskets_load
 from shop.demo.loaders.stores import stores_load
 from shop.demo.rows import Tally
 
@@ -47,6 +48,7 @@ def demo_load(*, images: bool = True) -> DemoReport:
         orders_load(tally=tally)
         questions_load(tally=tally)
         notes = users_load(tally=tally)
+        baskets_load(tally=tally)
     notes += experiments_load(tally=tally)
     pictures = product_pictures_load() if images else None
     return DemoReport(tally_lines=tally.lines(), pictures=pictures, notes=notes)

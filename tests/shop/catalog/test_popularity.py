@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from shop.orders.popularity import popularity_rebuild
 
 from shop.catalog.services import popular_for
 from shop.orders.models import Order, OrderLine, OrderStatus
-from shop.orders.popularity import popularity_rebuild
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
