@@ -12,6 +12,11 @@ from django.utils import timezone
 from personalization.conf import app_settings
 from personalization.consent import consent_store
 from shop.orders.models import Order, OrderLine, OrderStatus
+from tests.personalization.experiments.conftest import (  # noqa: F401 - fixtures used here
+    _empty_event_buffer,
+    as_visitor,
+    signed_cookie,
+)
 
 _numbers = itertools.count(1)
 
