@@ -51,14 +51,14 @@ def popularity_rebuild(*, since: datetime.datetime | None = None) -> int:
     rows = (
         _counted_lines(since)
         .annotate(month=ExtractMonth("order__created_at"))
-        .values_list("order__region", "order__country", "month", "product_id")
+        .values_list("order__region", "order__country", "month", "product_id", "product__pet_type")
         .annotate(units=Sum("quantity"))
         .order_by()
     )
     areas_of: dict[tuple[str, str], list[str]] = {}
 
     def sales():
-        for region, country, month, product, units in rows.iterator(chunk_size=20_000):
+        for region, country, month, product, pet, units in rows.iterator(chunk_size=20_000):
             areas = areas_of.get((region, country))
             if areas is None:
                 in_sets = [
@@ -69,7 +69,7 @@ def popularity_rebuild(*, since: datetime.datetime | None = None) -> int:
                     "",
                 ]
             season = shopping_season(month, country=country, region=region)
-            yield areas, season, product, units
+            yield areas, season, product, units, pet
 
     return popularity_replace(totals=popularity_compute(sales()))
 

@@ -76,19 +76,22 @@ def neighbours_compute(
 
 
 def popularity_compute(
-    sales: Iterable[tuple[Iterable[str], str, int, int]],
+    sales: Iterable[tuple[Iterable[str], str, int, int, str]],
 ) -> dict[tuple[str, str, int], int]:
-    """Units by (area, season, product) from (areas, season, product, units) sales.
+    """Units by (area, season, product) from (areas, season, product, units, pet) sales.
 
     Each sale counts in every area it belongs to (its region, region sets, country and the
-    whole shop "") for its season, and for the whole year ("" season) in the whole shop, which
-    gives the best sellers for a pet.
+    whole shop "") for its season; and for the whole year ("" season) in the whole shop ("")
+    and in its pet's own area (`pet:cat`), which gives the best sellers for a pet without a
+    join on the products.
     """
     totals: dict[tuple[str, str, int], int] = defaultdict(int)
-    for areas, season, product, units in sales:
+    for areas, season, product, units, pet in sales:
         for area in areas:
             totals[(area, season, product)] += units
         totals[("", "", product)] += units
+        if pet:
+            totals[(f"pet:{pet}", "", product)] += units
     return totals
 
 
@@ -99,15 +102,12 @@ POPULAR_KEPT = 200
 def popularity_top(
     totals: dict[tuple[str, str, int], int], *, keep: int = POPULAR_KEPT
 ) -> dict[tuple[str, str, int], int]:
-    """The `keep` best sellers of each area and season; the whole year in the whole shop keeps
-    everything (the best sellers for each pet are read from it)."""
+    """The `keep` best sellers of each area and season."""
     groups: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for (area, season, product), units in totals.items():
         groups[(area, season)].append((units, product))
     kept = {}
     for (area, season), entries in groups.items():
-        if (area, season) != ("", ""):
-            entries = sorted(entries, key=lambda e: (-e[0], e[1]))[:keep]
-        for units, product in entries:
+        for units, product in sorted(entries, key=lambda e: (-e[0], e[1]))[:keep]:
             kept[(area, season, product)] = units
     return kept

@@ -54,7 +54,7 @@ class Customer:
 
 
 def catalogue(per_kind: int = 6) -> list[Product]:
-    products = []
+    products: list[Product] = []
     for pet in PETS:
         for kind in KINDS:
             for _ in range(per_kind):
@@ -121,6 +121,7 @@ def train(products: Sequence[Product], orders: Sequence[Order]) -> Model:
                 shopping_season(o.month, country="JP", region=o.region),
                 product,
                 1,
+                "",
             )
             for o in orders
             for product in o.products

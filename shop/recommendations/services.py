@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from kernel.snapshot import Snapshot
@@ -52,6 +52,14 @@ def _copy(table: str, columns: Sequence[str], data: bytes) -> None:
             copy.write(data)
 
 
+def _analyze(table: str) -> None:
+    """Fresh planner statistics for a table just replaced: with yesterday's (or none), the
+    planner guesses wrong and a block's query reads the whole table instead of a few rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")  # noqa: S608 - our table's name
+
+
 def neighbours_replace(*, rows: NeighbourRows) -> int:
     """Replace every bought-together pair with `rows`, in one transaction (readers see the old
     pairs until it commits). Pairs of products deleted meanwhile are dropped."""
@@ -80,6 +88,7 @@ def neighbours_replace(*, rows: NeighbourRows) -> int:
             )
         build.built_at, build.rows = timezone.now(), len(data)
         build.save()
+    _analyze(Neighbour._meta.db_table)
     return len(data)
 
 
@@ -108,6 +117,7 @@ def popularity_replace(*, totals: Mapping[tuple[str, str, int], int]) -> int:
         build.built_at, build.rows = timezone.now(), len(kept)
         # Saving the build row bumps the areas snapshot for every process.
         build.save()
+    _analyze(Popularity._meta.db_table)
     return len(kept)
 
 
@@ -148,6 +158,12 @@ def _card(product: Product, row: Any) -> Product:
     return product
 
 
+def _first(model: type[Model], best: QuerySet) -> QuerySet:
+    """The rows `best` picks (ordered and limited), in the same statement: the pictures are
+    then looked up for those few rows only, not for every row the sort had to consider."""
+    return model._default_manager.filter(pk__in=best.values("pk"))
+
+
 def _available(queryset: QuerySet, path: str, exclude: Collection[int]) -> QuerySet:
     queryset = queryset.filter(**{f"{path}is_active": True, f"{path}stock__gt": 0})
     if exclude:
@@ -163,14 +179,12 @@ def bought_together(
     if not product_ids:
         return []
     sources = list(dict.fromkeys(product_ids))[:20]
-    rows = _with_picture(
-        _available(
-            Neighbour.objects.filter(product_id__in=sources),
-            "neighbour__",
-            {*exclude, *sources},
-        ).select_related("neighbour__category", "product"),
-        "neighbour__",
+    best = _available(
+        Neighbour.objects.filter(product_id__in=sources), "neighbour__", {*exclude, *sources}
     ).order_by("-score", "neighbour_id")[: limit * 3]
+    rows = _with_picture(
+        _first(Neighbour, best).select_related("neighbour__category", "product"), "neighbour__"
+    ).order_by("-score", "neighbour_id")
     found: dict[int, Recommendation] = {}
     for row in rows:
         if row.neighbour_id not in found and len(found) < limit:
@@ -178,15 +192,12 @@ def bought_together(
     return list(found.values())
 
 
-def _popular(
-    *, area: str, season: str, exclude: Collection[int], limit: int, pet: str = ""
-) -> list[Product]:
-    rows = Popularity.objects.filter(area=area, season=season)
-    if pet:
-        rows = rows.filter(product__pet_type=pet)
+def _popular(*, area: str, season: str, exclude: Collection[int], limit: int) -> list[Product]:
+    best = _available(Popularity.objects.filter(area=area, season=season), "product__", exclude)
+    best = best.order_by("-units", "product_id")[:limit]
     rows = _with_picture(
-        _available(rows, "product__", exclude).select_related("product__category"), "product__"
-    ).order_by("-units", "product_id")[:limit]
+        _first(Popularity, best).select_related("product__category"), "product__"
+    ).order_by("-units", "product_id")
     return [_card(row.product, row) for row in rows]
 
 
@@ -212,7 +223,7 @@ def pet_best_sellers(
     *, pet: str, exclude: Collection[int] = (), limit: int = 8
 ) -> list[Recommendation]:
     """The shop's best sellers of the past year for one kind of pet."""
-    products = _popular(area="", season="", exclude=exclude, limit=limit, pet=pet)
+    products = _popular(area=f"pet:{pet}", season="", exclude=exclude, limit=limit)
     return [Recommendation(product) for product in products]
 
 

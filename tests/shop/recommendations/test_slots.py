@@ -116,3 +116,13 @@ def test_the_admin_offers_the_registered_blocks(admin_client):
     ).content.decode()
     assert '<option value="popular-near-you"' in html
     assert "Popular near you this season" in html
+
+
+def test_a_block_path_that_does_not_import_is_named_at_start_up(settings):
+    from personalization.checks import blocks_check
+
+    settings.PERSONALIZATION_BLOCKS = {"ghost": "shop.recommendations.blocks.GHOST"}
+    [error] = blocks_check(None)
+    assert error.id == "personalization.E006" and "ghost" in error.msg
+    settings.PERSONALIZATION_BLOCKS = {"ok": "shop.recommendations.blocks.FOR_YOUR_PET"}
+    assert blocks_check(None) == []
