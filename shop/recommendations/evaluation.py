@@ -114,6 +114,7 @@ def train(products: Sequence[Product], orders: Sequence[Order]) -> Model:
     neighbours: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for product, neighbour, score in zip(rows.product, rows.neighbour, rows.score, strict=False):
         neighbours[int(product)].append((float(score), int(neighbour)))
+    pets = {p.id: p.pet for p in products}
     totals = popularity_top(
         popularity_compute(
             (
@@ -121,7 +122,7 @@ def train(products: Sequence[Product], orders: Sequence[Order]) -> Model:
                 shopping_season(o.month, country="JP", region=o.region),
                 product,
                 1,
-                "",
+                pets[product],
             )
             for o in orders
             for product in o.products
@@ -131,7 +132,7 @@ def train(products: Sequence[Product], orders: Sequence[Order]) -> Model:
     for (area, season, product), units in totals.items():
         ranked[(area, season)].append((-units, product))
     popularity = {key: [p for _u, p in sorted(values)] for key, values in ranked.items()}
-    return Model(neighbours, popularity, {p.id: p.pet for p in products})
+    return Model(neighbours, popularity, pets)
 
 
 # Each recommender: (model, customer's earlier orders, the held-out order's facts) → ten ids.
@@ -157,7 +158,7 @@ def for_your_pet(model: Model, history: Sequence[Order], target: Order) -> list[
     if not pets:
         return most_popular(model, history, target)
     pet = pets.most_common(1)[0][0]
-    return [p for p in model.popularity[("", "")] if model.pets[p] == pet][:K]
+    return model.popularity.get((f"pet:{pet}", ""), [])[:K]
 
 
 def popular_near_you(model: Model, history: Sequence[Order], target: Order) -> list[int]:

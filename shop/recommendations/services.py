@@ -8,13 +8,15 @@ product the reason it is there.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from kernel.snapshot import Snapshot
@@ -143,25 +145,23 @@ _IMAGE_FIELDS = ("id", "image", "alt_text", "width", "height", "renditions", "po
 
 
 def _with_picture(queryset: QuerySet, path: str) -> QuerySet:
-    """Annotate each row with its product's first picture, in the same query (no prefetch)."""
+    """Annotate each row with its product's first picture, in the same query (no prefetch):
+    one subquery giving the picture's fields as a JSON object."""
     first = ProductImage.objects.filter(product=OuterRef(f"{path}pk")).order_by("position", "id")
+    picture = JSONObject(**{name: name for name in _IMAGE_FIELDS})
     return queryset.annotate(
-        **{f"picture_{name}": Subquery(first.values(name)[:1]) for name in _IMAGE_FIELDS}
+        picture=Subquery(first.values(data=picture)[:1], output_field=JSONField())
     )
 
 
 def _card(product: Product, row: Any) -> Product:
-    """Give a product its picture as the card reads it (`main_image`), from the annotations."""
-    values = {name: getattr(row, f"picture_{name}") for name in _IMAGE_FIELDS}
-    images = [] if values["id"] is None else [ProductImage(product=product, **values)]
+    """Give a product its picture as the card reads it (`main_image`), from the annotation."""
+    values = row.picture
+    if isinstance(values, str):  # SQLite hands the subquery's JSON back as text
+        values = json.loads(values)
+    images = [ProductImage(product=product, **values)] if values else []
     product._prefetched_objects_cache = {"images": images}  # type: ignore[attr-defined]
     return product
-
-
-def _first(model: type[Model], best: QuerySet) -> QuerySet:
-    """The rows `best` picks (ordered and limited), in the same statement: the pictures are
-    then looked up for those few rows only, not for every row the sort had to consider."""
-    return model._default_manager.filter(pk__in=best.values("pk"))
 
 
 def _available(queryset: QuerySet, path: str, exclude: Collection[int]) -> QuerySet:
@@ -179,12 +179,13 @@ def bought_together(
     if not product_ids:
         return []
     sources = list(dict.fromkeys(product_ids))[:20]
-    best = _available(
-        Neighbour.objects.filter(product_id__in=sources), "neighbour__", {*exclude, *sources}
-    ).order_by("-score", "neighbour_id")[: limit * 3]
+    # A product keeps at most 12 neighbours: the sort reads a few rows per source.
     rows = _with_picture(
-        _first(Neighbour, best).select_related("neighbour__category", "product"), "neighbour__"
-    ).order_by("-score", "neighbour_id")
+        _available(
+            Neighbour.objects.filter(product_id__in=sources), "neighbour__", {*exclude, *sources}
+        ).select_related("neighbour__category", "product"),
+        "neighbour__",
+    ).order_by("-score", "neighbour_id")[: limit * 3]
     found: dict[int, Recommendation] = {}
     for row in rows:
         if row.neighbour_id not in found and len(found) < limit:
@@ -193,11 +194,13 @@ def bought_together(
 
 
 def _popular(*, area: str, season: str, exclude: Collection[int], limit: int) -> list[Product]:
-    best = _available(Popularity.objects.filter(area=area, season=season), "product__", exclude)
-    best = best.order_by("-units", "product_id")[:limit]
+    # The index is in this order: the first rows of the area's range, no sort.
     rows = _with_picture(
-        _first(Popularity, best).select_related("product__category"), "product__"
-    ).order_by("-units", "product_id")
+        _available(
+            Popularity.objects.filter(area=area, season=season), "product__", exclude
+        ).select_related("product__category"),
+        "product__",
+    ).order_by("-units", "product_id")[:limit]
     return [_card(row.product, row) for row in rows]
 
 
