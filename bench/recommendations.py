@@ -145,14 +145,20 @@ def block_cost(name: str, block, pages: list[Page], visitor) -> None:
             durations.append(time.perf_counter() - started)
         queries.add(len(captured))
     durations.sort()
+    # The database's own share: planning and execution of the block's one query.
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, SUMMARY) " + captured.captured_queries[-1]["sql"])
+        summary = [row[0] for row in cursor.fetchall()][-2:]
+    database = sum(float(line.split(":")[1].split()[0]) for line in summary)
     print(
         f"  {name:<28} median {statistics.median(durations) * 1000:.2f} ms, "
         f"p95 {durations[int(len(durations) * 0.95)] * 1000:.2f} ms, "
-        f"queries {sorted(queries)}"
+        f"queries {sorted(queries)} (of which PostgreSQL {database:.2f} ms)"
     )
 
 
 def main() -> None:
+    print(f"Load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     call_command("migrate", verbosity=0)
     fill()
     print(f"Nightly rebuild ({Product.objects.count():,} products, "
