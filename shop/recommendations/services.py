@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -124,8 +124,6 @@ def popularity_replace(*, totals: Mapping[tuple[str, str, int], int]) -> int:
 
 
 def _areas_load() -> dict[tuple[str, str], int]:
-    from django.db.models import Count
-
     return {
         (row["area"], row["season"]): row["n"]
         for row in Popularity.objects.values("area", "season").annotate(n=Count("id"))
@@ -157,8 +155,10 @@ def _with_picture(queryset: QuerySet, path: str) -> QuerySet:
 def _card(product: Product, row: Any) -> Product:
     """Give a product its picture as the card reads it (`main_image`), from the annotation."""
     values = row.picture
-    if isinstance(values, str):  # SQLite hands the subquery's JSON back as text
+    if isinstance(values, str):  # SQLite hands the subquery's JSON back as text…
         values = json.loads(values)
+    if values and isinstance(values.get("renditions"), str):  # …and a JSON column inside it
+        values["renditions"] = json.loads(values["renditions"])
     images = [ProductImage(product=product, **values)] if values else []
     product._prefetched_objects_cache = {"images": images}  # type: ignore[attr-defined]
     return product

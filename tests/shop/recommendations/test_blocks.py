@@ -19,7 +19,7 @@ from shop.recommendations.blocks import (
     POPULAR_NEAR_YOU,
     Page,
 )
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, ProductImageFactory, UserFactory
 
 from .conftest import ordered
 
@@ -271,3 +271,13 @@ def test_cancelled_and_unpaid_orders_teach_nothing(rf, db):
             ordered([product, ProductFactory()], status=status)
     recommendations_rebuild()
     assert BOUGHT_TOGETHER.choose(visitor=visitor(rf), page=Page(product=product)).items == ()
+
+
+def test_cards_show_each_products_picture_with_its_renditions(client, cat_shop):
+    food, litter, toy, treats = cat_shop
+    image = ProductImageFactory(product=litter, alt_text="A bag of tofu litter")
+    image.renditions = {"webp": {"320": "renditions/litter-320.webp"}}
+    image.save()
+    together = block(client.get(food.get_absolute_url()).content.decode(), "bought-together")
+    assert 'alt="A bag of tofu litter"' in together
+    assert "renditions/litter-320.webp" in together

@@ -136,3 +136,11 @@ def test_the_shopping_season_follows_hemisphere_and_climate(
     month, country, region, latitude, season
 ):
     assert shopping_season(month, country=country, region=region, latitude=latitude) == season
+
+
+@pytest.mark.django_db
+def test_staff_see_when_each_table_was_last_rebuilt(admin_client, sales):
+    recommendations_rebuild()
+    html = admin_client.get("/admin/recommendations/build/").content.decode()
+    assert "neighbours" in html and "popularity" in html
+    assert admin_client.get("/admin/recommendations/build/add/").status_code == 403
