@@ -76,7 +76,7 @@ def test_a_rebuild_that_dies_midway_leaves_yesterdays_recommendations(sales, mon
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite runs one writer at a time by design"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_rebuilds_at_once_give_the_same_tables_as_one(sales):
     recommendations_rebuild()
     expected = (pairs(), popularity())

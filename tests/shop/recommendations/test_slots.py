@@ -91,7 +91,7 @@ def test_an_experiment_compares_two_blocks_and_counts_exposures_and_clicks(as_vi
     click = reverse("experiments:click")
     assert f'href="{click}?e=recs-test' in section  # product links count the click
     events = [json.loads(item) for item in buffered()]
-    assert [e["k"] for e in events] == ["exposure"]
+    assert [e["k"] for e in events] == ["exposure"], events
 
 
 def test_a_variant_naming_an_unknown_block_is_refused():
