@@ -8,10 +8,12 @@ choice into HTML. Every product shown carries the sentence that says why.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,8 @@ from .seasons import shopping_season
 from .services import Recommendation
 
 LIMIT = 8
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,12 @@ class RecommendationBlock:
         visitor = getattr(request, "visitor", None)
         if visitor is None:
             return ""
-        choice = self.choose(visitor=visitor, page=Page.from_context(context))
+        try:
+            choice = self.choose(visitor=visitor, page=Page.from_context(context))
+        except DatabaseError:
+            # A recommendation is never worth an error page: the place is left out.
+            logger.warning("Recommendation block %s failed", self.key, exc_info=True)
+            return ""
         if choice is None or not choice.items:
             return ""
         products = [product for product, _why in choice.items]

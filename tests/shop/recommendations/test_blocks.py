@@ -281,3 +281,16 @@ def test_cards_show_each_products_picture_with_its_renditions(client, cat_shop):
     together = block(client.get(food.get_absolute_url()).content.decode(), "bought-together")
     assert 'alt="A bag of tofu litter"' in together
     assert "renditions/litter-320.webp" in together
+
+
+def test_a_block_whose_query_fails_is_left_out_not_an_error_page(client, cat_shop, monkeypatch):
+    from django.db import OperationalError
+
+    def lost(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("shop.recommendations.services.bought_together", lost)
+    response = client.get(cat_shop[0].get_absolute_url())
+    assert response.status_code == 200
+    assert 'data-block="bought-together"' not in response.content.decode()
+    assert "Add to basket" in response.content.decode()
