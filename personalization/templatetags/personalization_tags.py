@@ -44,7 +44,7 @@ def slot(context, key: str, oob: bool = False) -> str:
         record_exposure(request, visitor, experiment.key)
         cta_href = click_url(experiment.key, cta_href)
     if decision.variant.block:
-        return _block_render(context, request, decision)
+        return _block_render(context, request, decision, oob=oob)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
         {
@@ -61,9 +61,10 @@ def slot(context, key: str, oob: bool = False) -> str:
     )
 
 
-def _block_render(context, request, decision) -> str:
+def _block_render(context, request, decision, *, oob: bool = False) -> str:
     """A block's HTML in the slot's frame; nothing when the block is unknown or has nothing
-    to show (no empty box, never an error page)."""
+    to show (no empty box, never an error page). Swapped out of band (after an htmx change of
+    the basket), an empty block still answers, hidden, so that the stale one goes away."""
     block = block_get(decision.variant.block)
     if block is None:
         return ""
@@ -73,11 +74,11 @@ def _block_render(context, request, decision) -> str:
         return click_url(experiment.key, url) if experiment is not None else url
 
     html = block.render(request=request, context=context.flatten(), link=link)
-    if not html:
+    if not html and not oob:
         return ""
     return render_to_string(
         "personalization/slots/block.html",
-        {"decision": decision, "slot": decision.slot, "block_html": html},
+        {"decision": decision, "slot": decision.slot, "block_html": html, "oob": oob},
         request=request,
     )
 

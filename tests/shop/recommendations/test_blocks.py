@@ -294,3 +294,19 @@ def test_a_block_whose_query_fails_is_left_out_not_an_error_page(client, cat_sho
     assert response.status_code == 200
     assert 'data-block="bought-together"' not in response.content.decode()
     assert "Add to basket" in response.content.decode()
+
+
+def test_adding_with_htmx_swaps_goes_well_with_without_what_was_just_added(client, cat_shop):
+    food, litter, toy, treats = cat_shop
+    client.post(reverse("basket:add"), {"product": food.pk, "quantity": 1})
+    assert "Tofu Litter" in block(client.get(reverse("basket:detail")).content.decode(),
+                                  "goes-well-with")  # fmt: skip
+    response = client.post(
+        reverse("basket:add"), {"product": litter.pk, "quantity": 1}, HTTP_HX_REQUEST="true"
+    )
+    swapped = re.search(
+        r'<section id="slot-basket-recs" hx-swap-oob="outerHTML".*?</section>',
+        response.content.decode(),
+        re.S,
+    ).group(0)
+    assert "Bonito Flakes" in swapped and "Tofu Litter" not in swapped
