@@ -126,3 +126,30 @@ def test_a_block_path_that_does_not_import_is_named_at_start_up(settings):
     assert error.id == "personalization.E006" and "ghost" in error.msg
     settings.PERSONALIZATION_BLOCKS = {"ok": "shop.recommendations.blocks.FOR_YOUR_PET"}
     assert blocks_check(None) == []
+
+
+def test_each_block_shown_costs_the_page_one_query(
+    consenting_client, shop, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    food, litter = shop
+    page = food.get_absolute_url()
+    consenting_client.get(litter.get_absolute_url())  # for "Recently viewed"
+    consenting_client.get(page)
+
+    def counted() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            html = consenting_client.get(page).content.decode()
+        return len(captured), html.count('class="recommendations-title"')
+
+    with_blocks, shown = counted()
+    assert shown == 3  # bought together, for a cat, recently viewed
+    with django_capture_on_commit_callbacks(execute=True):  # the new version is published
+        Variant.objects.filter(slot__key__startswith="product-recs-").update(is_active=False)
+        content_changed()
+    consenting_client.get(page)  # the content snapshot reloads once
+    without_blocks, none = counted()
+    assert none == 0
+    assert with_blocks - without_blocks == shown
