@@ -207,9 +207,14 @@ def test_withdrawing_consent_forgets_what_was_viewed(consenting_client):
     assert response.cookies["sf_viewed"].value == ""
 
 
-def test_a_tampered_viewed_cookie_is_ignored(consenting_client):
-    consenting_client.cookies["sf_viewed"] = "1:2:3"
+@pytest.mark.parametrize("value", ["1:2:3", '"\\000"', "\x01\x02", "ü" * 50, ":::"])
+def test_an_odd_or_tampered_viewed_cookie_is_ignored(consenting_client, value):
+    consenting_client.cookies["sf_viewed"] = value
+    product = ProductFactory()
     assert consenting_client.get("/").status_code == 200
+    response = consenting_client.get(product.get_absolute_url())
+    assert response.status_code == 200
+    assert 'data-block="recently-viewed"' not in response.content.decode()
 
 
 # --- Popular near you -----------------------------------------------------------------------
