@@ -19,6 +19,7 @@ from kernel.regions import country_choices_grouped, region_choices
 from kernel.scheduling import STATE_LABELS, LocalTimesAdminMixin, ScheduleStateFilter
 
 from . import views
+from .blocks import block_choices
 from .forms import ConditionForm, rule_sentence
 from .models import Condition, Question, RegionSet, Segment, Slot, Variant
 from .rules import segment_describe
@@ -263,7 +264,7 @@ class VariantOrderInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ("priority", "name", "segment", "language", "starts_at", "ends_at", "state")
+    fields = ("priority", "name", "block", "segment", "language", "starts_at", "ends_at", "state")
     readonly_fields = fields
     verbose_name_plural = _("variants, in the order they are tried")
 
@@ -314,8 +315,8 @@ class VariantAdmin(LocalTimesAdminMixin, TranslationAdmin):
     ordering = ("slot", "is_default", "priority", "id")
     fieldsets = (
         (None, {"fields": ("slot", "name", "is_default", "is_active")}),
-        (_("Content"), {"fields": ("headline", "body", "image", "alt_text", "cta_label",
-                                   "cta_url")}),
+        (_("Content"), {"fields": ("block", "headline", "body", "image", "alt_text",
+                                   "cta_label", "cta_url")}),
         (_("Who and when"), {"fields": ("segment", "priority", "language", "starts_at",
                                         "ends_at")}),
     )  # fmt: skip
@@ -323,6 +324,16 @@ class VariantAdmin(LocalTimesAdminMixin, TranslationAdmin):
     @admin.display(description=_("state"))
     def state(self, variant: Variant) -> str:
         return _state_label(variant)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "block":
+            # The blocks the project registered (PERSONALIZATION_BLOCKS), read when the form
+            # is built: personalization never imports the shop that provides them.
+            return forms.ChoiceField(
+                choices=block_choices, required=False, label=db_field.verbose_name,
+                help_text=db_field.help_text,
+            )  # fmt: skip
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("preview"))
     def preview_link(self, variant: Variant) -> str:

@@ -8,6 +8,7 @@ Registered in PersonalizationConfig.ready(); Django runs them before `runserver`
 - personalization.E003: a web worker count that is not a number.
 - personalization.W004 (deploy): production (DEBUG off) without a cache the processes share.
 - personalization.E005: a holdout share (HOLDOUT_PERCENT) that is not a number from 0 to 50.
+- personalization.E006: a block in PERSONALIZATION_BLOCKS that does not import or cannot render.
 """
 
 from __future__ import annotations
@@ -136,3 +137,27 @@ def holdout_check(app_configs, **kwargs) -> list[Error]:
             id="personalization.E005",
         )
     ]
+
+
+@register()
+def blocks_check(app_configs, **kwargs) -> list[Error]:
+    from django.utils.module_loading import import_string
+
+    errors = []
+    for key, path in dict(app_settings.BLOCKS).items():
+        try:
+            block = import_string(path)
+        except ImportError as error:
+            problem = str(error)
+        else:
+            if callable(getattr(block, "render", None)) and hasattr(block, "label"):
+                continue
+            problem = "it has no label and render()"
+        errors.append(
+            Error(
+                f"PERSONALIZATION_BLOCKS[{key!r}] = {path!r}: {problem}.",
+                hint="Name an object with a label and a render(*, request, context, link).",
+                id="personalization.E006",
+            )
+        )
+    return errors

@@ -41,6 +41,8 @@ DEFAULTS = {
     "REGION_COOKIE": "sf_region",
     "CONSENT_COOKIE": "sf_consent",
     "HISTORY_COOKIE": "sf_history",
+    "VIEWED_COOKIE": "sf_viewed",
+    "VIEWED_KEPT": 12,  # recently viewed items remembered
     "VISITOR_ID_COOKIE": "sf_vid",
     # Profile answers one client address may send (django-ratelimit's rate syntax).
     "ANSWER_RATE": "30/m",
@@ -70,6 +72,8 @@ DEFAULTS = {
     # A running experiment with this key compares pages with and without the action: its
     # control arm sees none (an exposure is still recorded).
     "ACTION_EXPERIMENT": "next-best-action",
+    # Blocks a variant may show (personalization/blocks.py): {key: dotted path of the block}.
+    "BLOCKS": {},
 }
 
 

@@ -1,6 +1,7 @@
-"""Visit history, kept only with personalization consent, in a signed cookie on the visitor's
-device (nothing on our servers): visit number, first and last visit, and where the current visit
-came from (referrer host and UTM campaign/source/medium of its landing request)."""
+"""Visit history, kept only with personalization consent, in signed cookies on the visitor's
+device (nothing on our servers): visit number, first and last visit, where the current visit
+came from (referrer host and UTM campaign/source/medium of its landing request), and the items
+recently viewed (the shop's products, by id, each with a tag: its pet type)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,40 @@ def history_save(request: HttpRequest, response: HttpResponse, now: datetime.dat
 
 def history_forget(response: HttpResponse) -> None:
     response.delete_cookie(app_settings.HISTORY_COOKIE, samesite="Lax")
+    response.delete_cookie(app_settings.VIEWED_COOKIE, samesite="Lax")
+
+
+VIEWED_SALT = "personalization.viewed"
+
+
+def viewed_stored(request: HttpRequest) -> list[tuple[int, str]]:
+    """Recently viewed (item id, tag), most recent first; nothing when absent or tampered with."""
+    value = request.COOKIES.get(app_settings.VIEWED_COOKIE)
+    if not value:
+        return []
+    try:
+        items = signing.loads(value, salt=VIEWED_SALT)
+        return [(int(pk), str(tag)[:20]) for pk, tag in items][: app_settings.VIEWED_KEPT]
+    except (signing.BadSignature, TypeError, ValueError):
+        return []
+
+
+def viewed_note(request: HttpRequest, item_id: int, tag: str = "") -> None:
+    """Remember that this request showed an item; the middleware keeps it in the cookie only
+    when the visitor allowed personalization (the page itself never needs to ask)."""
+    vars(request)["_viewed"] = (int(item_id), tag)
+
+
+def viewed_save(request: HttpRequest, response: HttpResponse) -> None:
+    item = vars(request).get("_viewed")
+    if item is None:
+        return
+    items = [item, *(entry for entry in viewed_stored(request) if entry[0] != item[0])]
+    response.set_cookie(
+        app_settings.VIEWED_COOKIE,
+        signing.dumps(items[: app_settings.VIEWED_KEPT], salt=VIEWED_SALT, compress=True),
+        max_age=app_settings.COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from .consent import consent_for_request
 from .experiments.events import holdout_exposure
 from .experiments.sticky import assignments_save
-from .history import history_save
+from .history import history_save, viewed_save
 from .identity import visitor_id_save
 from .preview import preview_overrides
 from .resolvers.network import connection_from_trusted_proxy
@@ -79,6 +79,7 @@ class VisitorMiddleware:
             and not self._previewing(request, resolved)
         ):
             history_save(request, response, now)
+            viewed_save(request, response)
             # The cookie is this visitor's own: no shared cache may keep the response.
             patch_vary_headers(response, ("Cookie",))
             patch_cache_control(response, private=True)

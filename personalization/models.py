@@ -223,6 +223,13 @@ class Variant(Scheduled):
     cta_url = models.CharField(
         _("button link"), max_length=300, blank=True, help_text=_("/products/ or https://…")
     )
+    # A block the project computes (personalization/blocks.py), shown instead of text.
+    block = models.CharField(
+        _("block"),
+        max_length=50,
+        blank=True,
+        help_text=_("Show a block the shop computes, e.g. recommendations, instead of text."),
+    )
     segment = models.ForeignKey(
         Segment,
         verbose_name=_("segment"),
@@ -266,7 +273,9 @@ class Variant(Scheduled):
     def shows_nothing(self) -> bool:
         """No headline, text, picture or button: the slot is left out of the page, not shown
         as an empty box with only "Why am I seeing this?" in it."""
-        return not (self.headline or self.body.strip() or self.image or self.cta_label)
+        return not (
+            self.block or self.headline or self.body.strip() or self.image or self.cta_label
+        )
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}
@@ -277,6 +286,11 @@ class Variant(Scheduled):
             errors["cta_url"] = _("Use a link on this site (/…) or a web address (https://…).")
         if self.cta_label and not self.cta_url:
             errors["cta_url"] = _("A button needs a link.")
+        if self.block:
+            from .blocks import block_get
+
+            if block_get(self.block) is None:
+                errors["block"] = _("No block is called “%(key)s”.") % {"key": self.block}
         errors.update(self.schedule_errors())
         if self.is_default and (self.segment_id or self.starts_at or self.ends_at):
             errors["is_default"] = _("The default is for everyone, always: no segment or dates.")

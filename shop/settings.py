@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "shop.offers",
     "shop.lifecycle",
     "shop.support",
+    "shop.recommendations",
     "shop.demo",
 ]
 
@@ -347,8 +348,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.checkout.tasks.payments_reconcile",
         "schedule": 300.0,
     },
-    "rebuild-regional-popularity": {
-        "task": "shop.orders.tasks.rebuild_popularity",
+    # Recommendations: bought together, and what sells where in which season.
+    "rebuild-recommendations": {
+        "task": "shop.orders.tasks.rebuild_recommendations",
         "schedule": crontab(hour=3, minute=15),
     },
     # Experiment events wait in Redis (or memory) until this writes them in batches.
@@ -401,6 +403,19 @@ PERSONALIZATION_ACTION_STATE = {
     "orders": "shop.lifecycle.state.orders_recent",
     "basket": "shop.lifecycle.state.basket_current",
     "reviewed": "shop.lifecycle.state.products_reviewed",
+}
+# Blocks a slot's variant may show (personalization/blocks.py): the recommendations.
+PERSONALIZATION_BLOCKS = {
+    key: f"shop.recommendations.blocks.{name}"
+    for key, name in {
+        "bought-together": "BOUGHT_TOGETHER",
+        "goes-well-with": "GOES_WELL_WITH",
+        "because-you-bought": "BECAUSE_YOU_BOUGHT",
+        "for-your-pet": "FOR_YOUR_PET",
+        "recently-viewed": "RECENTLY_VIEWED",
+        "continue": "CONTINUE",
+        "popular-near-you": "POPULAR_NEAR_YOU",
+    }.items()
 }
 # Share of visitors (with analytics consent) who see defaults everywhere, to measure what
 # personalization adds (README, "Experiments").

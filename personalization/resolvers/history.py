@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections import Counter
 
 from django.utils import timezone
 
-from ..history import UTM_FIELDS, history_current, landing
+from ..history import UTM_FIELDS, history_current, landing, viewed_stored
 from ..visitor import Builder, Source
 
 
@@ -27,6 +28,7 @@ class HistoryResolver:
             return
         if "personalization" not in builder.get("consent", ()):
             builder.add("visits", None, Source.NOT_STORED)
+            builder.add("recently_viewed", None, Source.NOT_STORED)
             for name, value in landing(request).items():
                 builder.add(name, value or None, Source.REQUEST)
             return
@@ -37,3 +39,9 @@ class HistoryResolver:
         builder.add("last_visit", _moment(history.last, zone), Source.HISTORY)
         for name in ("referrer_host", *UTM_FIELDS):
             builder.add(name, getattr(history, name) or None, Source.HISTORY)
+        viewed = viewed_stored(request)
+        builder.add("recently_viewed", [pk for pk, _tag in viewed] or None, Source.HISTORY)
+        tags = Counter(tag for _pk, tag in viewed if tag)
+        # The most viewed tag; on a tie the one seen last (the cookie is most recent first,
+        # a Counter keeps first-seen order and max() keeps the first of equals).
+        builder.add("viewed_most", max(tags, key=tags.__getitem__, default=None), Source.HISTORY)

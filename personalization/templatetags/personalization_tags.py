@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 from kernel.languages import text_in
 
+from ..blocks import block_get
 from ..experiments.events import record_exposure
 from ..experiments.views import click_url
 from ..facts import fact_display, fact_label, fact_spec, location_label
@@ -37,10 +38,13 @@ def slot(context, key: str, oob: bool = False) -> str:
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
     cta_href = decision.variant.cta_url
-    if decision.experiment is not None:
+    experiment = decision.experiment
+    if experiment is not None:
         # Rendered for a visitor in a test: that is the exposure (nothing touches the database).
-        record_exposure(request, visitor, decision.experiment.key)
-        cta_href = click_url(decision.experiment.key, cta_href)
+        record_exposure(request, visitor, experiment.key)
+        cta_href = click_url(experiment.key, cta_href)
+    if decision.variant.block:
+        return _block_render(context, request, decision, oob=oob)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
         {
@@ -53,6 +57,28 @@ def slot(context, key: str, oob: bool = False) -> str:
             # Through the click counter when the slot is tested and the link is on this site.
             "cta_href": cta_href,
         },
+        request=request,
+    )
+
+
+def _block_render(context, request, decision, *, oob: bool = False) -> str:
+    """A block's HTML in the slot's frame; nothing when the block is unknown or has nothing
+    to show (no empty box, never an error page). Swapped out of band (after an htmx change of
+    the basket), an empty block still answers, hidden, so that the stale one goes away."""
+    block = block_get(decision.variant.block)
+    if block is None:
+        return ""
+    experiment = decision.experiment
+
+    def link(url: str) -> str:
+        return click_url(experiment.key, url) if experiment is not None else url
+
+    html = block.render(request=request, context=context.flatten(), link=link)
+    if not html and not oob:
+        return ""
+    return render_to_string(
+        "personalization/slots/block.html",
+        {"decision": decision, "slot": decision.slot, "block_html": html, "oob": oob},
         request=request,
     )
 

@@ -278,27 +278,3 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
-
-
-class RegionalPopularity(models.Model):
-    """Units sold of a product in a region and calendar month, rebuilt nightly from orders.
-
-    `region` is an ISO 3166-2 code (JP-01), a country code (JP), or empty for the whole shop,
-    so that thin regional data can fall back to the country and then to everyone.
-    """
-
-    region = models.CharField(_("region"), max_length=10, blank=True)
-    month = models.PositiveSmallIntegerField(_("month"))
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE)
-    units = models.PositiveIntegerField(_("units sold"))
-
-    class Meta:
-        verbose_name = _("regional popularity")
-        verbose_name_plural = _("regional popularity")
-        indexes = [models.Index(fields=["region", "month"])]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "month", "product"], name="popularity_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.product} in {self.region or 'all'} ({self.month})"

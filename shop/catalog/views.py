@@ -5,13 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from kernel.regions import place_name
+from personalization.history import viewed_note
 from personalization.middleware import StorefrontRequest
 
 from .forms import ProductFilterForm
 from .listing import listing_prices
 from .models import Category, PetType, Product, Season
-from .services import popular_for
 
 PAGE_SIZE = 24
 
@@ -27,10 +26,6 @@ def catalog_season(visitor) -> str:
 
 def home(request: StorefrontRequest) -> HttpResponse:
     visitor = request.visitor
-    local_date = visitor.get("local_date") or timezone.localdate()
-    area, popular = popular_for(
-        region=visitor.region, country=visitor.country, month=local_date.month
-    )
     season = catalog_season(visitor)
     products = Product.objects.active().for_listing()
     seasonal = list(products.filter(season=season).in_stock()[:8])
@@ -40,11 +35,9 @@ def home(request: StorefrontRequest) -> HttpResponse:
         "catalog/home.html",
         {
             "season": Season(season),
-            "popular": popular,
-            "popular_area": place_name(area) if area else "",
             "seasonal": seasonal,
             "newest": newest,
-            "product_prices": listing_prices(request, [*popular, *seasonal, *newest]),
+            "product_prices": listing_prices(request, [*seasonal, *newest]),
         },
     )
 
@@ -85,19 +78,10 @@ def product_detail(request: StorefrontRequest, slug: str) -> HttpResponse:
         Product.objects.active().select_related("category__parent").prefetch_related("images"),
         slug=slug,
     )
-    related = list(
-        Product.objects.active()
-        .for_listing()
-        .filter(category=product.category)
-        .exclude(pk=product.pk)
-        .in_stock()[:4]
-    )
+    # Kept in the visitor's "recently viewed" cookie, only if they allowed personalization.
+    viewed_note(request, product.pk, product.pet_type)
     return render(
         request,
         "catalog/product_detail.html",
-        {
-            "product": product,
-            "related": related,
-            "product_prices": listing_prices(request, [product, *related]),
-        },
+        {"product": product, "product_prices": listing_prices(request, [product])},
     )

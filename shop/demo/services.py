@@ -22,6 +22,7 @@ from shop.demo.loaders.lifecycle import lifecycle_load
 from shop.demo.loaders.offers import offers_load
 from shop.demo.loaders.orders import orders_load
 from shop.demo.loaders.personalization import content_load, questions_load, region_sets_load
+from shop.demo.loaders.recommendations import baskets_load
 from shop.demo.loaders.stores import stores_load
 from shop.demo.loaders.support import support_load
 from shop.demo.rows import Tally
@@ -51,6 +52,7 @@ def demo_load(*, images: bool = True) -> DemoReport:
         notes = users_load(tally=tally)
         notes += lifecycle_load(tally=tally)
         notes += support_load(tally=tally)
+        baskets_load(tally=tally)
     notes += experiments_load(tally=tally)
     pictures = product_pictures_load() if images else None
     return DemoReport(tally_lines=tally.lines(), pictures=pictures, notes=notes)

@@ -10,6 +10,7 @@ class OrdersConfig(AppConfig):
         from personalization.facts import register_fact
 
         from . import receivers  # noqa: F401
-        from .resolvers import HAS_ORDERED
+        from .resolvers import HAS_ORDERED, ORDERED_PETS, RECENT_PURCHASES
 
-        register_fact(HAS_ORDERED)
+        for spec in (HAS_ORDERED, ORDERED_PETS, RECENT_PURCHASES):
+            register_fact(spec)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import popularity, services
+from . import recommending, services
 
 
 # No Celery retries: the event keeps its own count and back-off, and the sweep tries it again.
@@ -17,6 +17,6 @@ def send_pending_order_emails() -> int:
 
 
 @shared_task
-def rebuild_popularity() -> int:
-    """Nightly: what sells where and when, for "Popular in your region this season"."""
-    return popularity.popularity_rebuild()
+def rebuild_recommendations() -> dict[str, int]:
+    """Nightly: bought-together pairs and what sells where in which season."""
+    return recommending.recommendations_rebuild()

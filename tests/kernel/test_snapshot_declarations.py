@@ -15,6 +15,7 @@ def test_every_app_declares_its_snapshots_once():
         "experiments",
         "offers",
         "questions",
+        "recommendation-areas",
         "region-sets",
         "stores",
     ]

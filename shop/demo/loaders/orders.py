@@ -1,4 +1,5 @@
-"""Past orders from the plans in `orders.json`, then the regional popularity they give.
+"""Past orders from the plans in `orders.json` (the recommendations loader then rebuilds what
+they teach).
 
 Hokkaido buys winter warmth in its winter, Okinawa cooling in its summer, Tokyo a bit of
 everything: "Popular in your region this season" then has something true to say. Each plan
@@ -18,7 +19,6 @@ from django.utils import timezone
 from shop.catalog.models import Product
 from shop.demo.rows import CREATED, UNCHANGED, Tally, records_read
 from shop.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from shop.orders.popularity import popularity_rebuild
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,7 +32,7 @@ class DemoOrderPlan:
 
 
 def orders_load(*, tally: Tally) -> None:
-    """Place the planned orders once, delivered and dated in the past; then rebuild popularity."""
+    """Place the planned orders once, delivered and dated in the past."""
     if Order.objects.filter(idempotency_key__startswith="demo-").exists():
         tally.add("Demo orders", UNCHANGED)
         return
@@ -86,4 +86,3 @@ def orders_load(*, tally: Tally) -> None:
             Order.objects.filter(pk=order.pk).update(created_at=placed)
             OrderEvent.objects.filter(order=order).update(created_at=placed)
     tally.add("Demo orders", CREATED)
-    popularity_rebuild()

@@ -13,7 +13,9 @@ from shop.offers import applicator
 from shop.offers.applicator import basket_price, list_prices, pricing_context
 from shop.offers.models import OfferScope
 from shop.offers.templatetags import offers_tags
+from shop.orders.recommending import recommendations_rebuild
 from tests.factories import CategoryFactory, ProductFactory
+from tests.shop.recommendations.conftest import ordered
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +106,17 @@ def test_the_home_page_prices_all_its_cards_in_one_call(client, make_offer, food
     assert counted == {"list_prices": 1, "pricing_context": 1}
 
 
-def test_the_product_page_prices_the_product_and_its_neighbours_in_one_call(
+def test_the_product_page_prices_the_product_and_each_recommendation_block_in_one_call(
     client, make_offer, food, counted
 ):
     make_offer(name="10% off food", scope=OfferScope.CATEGORIES, categories=[food])
     kibble = ProductFactory(name="Kibble", price=Decimal(2000), category=food)
-    ProductFactory(name="Other kibble", price=Decimal(1000), category=food)
+    other = ProductFactory(name="Other kibble", price=Decimal(1000), category=food)
+    for _ in range(2):  # bought together: "Often bought together" shows it
+        ordered([kibble, other])
+    recommendations_rebuild()
     response = client.get(kibble.get_absolute_url())
     page = response.content.decode()
     assert "¥1,800" in page and "¥900" in page
-    assert counted == {"list_prices": 1, "pricing_context": 1}
+    # The product, then each block's cards (bought together, for a dog): one pricing context.
+    assert counted == {"list_prices": 3, "pricing_context": 1}
