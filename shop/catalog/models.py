@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar, Self
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import MultilingualManager
@@ -68,7 +70,18 @@ class Category(models.Model):
             raise ValidationError({"parent": _("A category cannot be its own parent.")})
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:category", kwargs={"slug": self.slug})
+        return slug_url("catalog:category", self.slug)
+
+
+def slug_url(view: str, slug: str) -> str:
+    """`reverse(view, kwargs={"slug": slug})`, remembered: a listing links every card to its
+    product and category, and reversing is a good part of rendering one."""
+    return _slug_url(view, slug, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=100_000)
+def _slug_url(view: str, slug: str, urlconf: str, prefix: str) -> str:
+    return reverse(view, kwargs={"slug": slug}, urlconf=urlconf)
 
 
 # A search reads this much of what was typed (the search box's maxlength), and this many words.
@@ -205,7 +218,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:product", kwargs={"slug": self.slug})
+        return slug_url("catalog:product", self.slug)
 
     def clean(self) -> None:
         if self.compare_at_price is not None and self.compare_at_price <= self.price:
