@@ -33,12 +33,14 @@ from shop.catalog.models import Category, Product  # noqa: E402
 
 ROUNDS = 100
 SIZES = (1000, 50000)
+# fmt: off
 ADJECTIVES = ["cooling", "warm", "soft", "durable", "travel", "orthopedic", "waterproof",
               "reflective", "organic", "grain-free", "quiet", "washable", "foldable", "small",
               "large", "senior", "puppy", "kitten", "salmon", "chicken", "lamb", "rubber"]
 NOUNS = ["mat", "bed", "vest", "bowl", "leash", "collar", "kibble", "treats", "toy", "brush",
          "blanket", "carrier", "harness", "crate", "feeder", "fountain", "litter", "scratcher",
-         "coat", "boots", "shampoo", "rope"]  # fmt: skip
+         "coat", "boots", "shampoo", "rope"]
+# fmt: on
 PAGES = (
     "/",
     "/products/",
