@@ -60,6 +60,11 @@ class Qualified:
 QUALIFIED_MEMO_SIZE = 4096
 
 
+def sentence_reader() -> tuple[str, str]:
+    """What an offer's sentence depends on besides the offer: the language and time zone."""
+    return get_language() or "", timezone.get_current_timezone_name()
+
+
 def _order(offer: CompiledOffer) -> tuple[int, int]:
     return offer.priority, offer.id
 
@@ -132,9 +137,11 @@ class OfferCatalog:
     def by_id(self) -> dict[int, CompiledOffer]:
         return {offer.id: offer for offer in self.offers}
 
-    def sentence(self, offer: CompiledOffer) -> str:
-        """The offer's sentence (`offer_sentence`), worked out once per language and time zone."""
-        key = (offer.id, get_language() or "", timezone.get_current_timezone_name())
+    def sentence(self, offer: CompiledOffer, reader: tuple[str, str] | None = None) -> str:
+        """The offer's sentence (`offer_sentence`), worked out once per language and time zone
+        (`reader`: `sentence_reader()`, when the caller has it)."""
+        language, zone = reader or sentence_reader()
+        key = (offer.id, language, zone)
         found = self.sentences.get(key)
         if found is None:
             found = self.sentences[key] = offer_sentence(offer)
@@ -392,6 +399,7 @@ def basket_price(
     entered = {code_normalize(code) for code in codes if code.strip()}
     catalog = context.catalog
     qualifying = context.qualified.ids
+    reader = sentence_reader()
     problems: dict[str, str] = {}
     by_code = context.catalog.by_code
     personal = {voucher.code: voucher for voucher in vouchers if voucher.code in entered}
@@ -444,13 +452,17 @@ def basket_price(
                 }
             continue
         if offer.kind == OfferKind.FREE_SHIPPING:
-            discount = Discount(offer_id, catalog.sentence(offer), Decimal(0), True, offer.code)
+            discount = Discount(
+                offer_id, catalog.sentence(offer, reader), Decimal(0), True, offer.code
+            )
         else:
             covered = [priced[position] for position in touching.get(offer_id, ())]
             amount = _benefit(offer, covered)
             if not amount:
                 continue
-            discount = Discount(offer_id, catalog.sentence(offer), amount, False, offer.code)
+            discount = Discount(
+                offer_id, catalog.sentence(offer, reader), amount, False, offer.code
+            )
         discounts.append(discount)
         exclusive_taken = offer.exclusive
     discounts += _voucher_discount(personal, priced, problems, exclusive_taken, discounts)
@@ -522,6 +534,7 @@ def list_prices(products: Iterable[Product], context: PricingContext) -> dict[in
     every card of a listing priced in one call."""
     catalog = context.catalog
     qualifying = context.qualified.ids
+    reader = sentence_reader()
     prices = {}
     for product in products:
         if product.pk in prices:
@@ -537,7 +550,7 @@ def list_prices(products: Iterable[Product], context: PricingContext) -> dict[in
             key=_order,
         )
         badges = tuple(
-            catalog.sentence(offer)
+            catalog.sentence(offer, reader)
             for offer in badge_offers
             if offer.kind != OfferKind.FREE_SHIPPING
             and not offer.code
