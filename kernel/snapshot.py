@@ -3,8 +3,8 @@
 Each kind of data has a version, kept in the database (a version row, the truth) and copied
 to the shared cache (what workers read on every request). A change bumps the database row in
 its own transaction and, once committed, the cache, so every worker notices on its next request
-and reloads; in between, reading costs one cache get and no SQL query, however many rows there
-are.
+and reloads; in between, reading costs one cache read per request and no SQL query, however
+many rows there are.
 
 Within one request the versions are read once, for every snapshot at the same time (one
 `get_many`, a single MGET on Redis), and the page is built from the data of that moment; a
