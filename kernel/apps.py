@@ -10,4 +10,11 @@ class KernelConfig(AppConfig):
     verbose_name = _("Kernel")
 
     def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+
         from . import checks  # noqa: F401
+        from .snapshot import request_versions_end, request_versions_start
+
+        # Snapshot versions are read once per request (kernel/snapshot.py).
+        request_started.connect(request_versions_start, dispatch_uid="kernel:snapshot-versions")
+        request_finished.connect(request_versions_end, dispatch_uid="kernel:snapshot-versions")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -90,16 +91,26 @@ class Source:
 
 def image_sources(image: Picture) -> list[Source]:
     """`<source>` entries for a `<picture>`: WebP first, then JPEG, widest last."""
-    sources = []
-    for key, (_format, mime) in FORMATS.items():
-        widths = image.renditions.get(key) or {}
-        if widths:
-            srcset = ", ".join(
-                f"{default_storage.url(path)} {width}w"
-                for width, path in sorted(widths.items(), key=lambda item: int(item[0]))
-            )
-            sources.append(Source(type=mime, srcset=srcset))
-    return sources
+    renditions = tuple(
+        (key, tuple(sorted((image.renditions.get(key) or {}).items(), key=lambda i: int(i[0]))))
+        for key in FORMATS
+    )
+    # Worked out once per set of renditions and media address: a listing shows dozens.
+    return list(_sources(renditions, str(getattr(default_storage, "base_url", ""))))
+
+
+@lru_cache(maxsize=20_000)
+def _sources(
+    renditions: tuple[tuple[str, tuple[tuple[str, str], ...]], ...], _base_url: str
+) -> tuple[Source, ...]:
+    return tuple(
+        Source(
+            type=FORMATS[key][1],
+            srcset=", ".join(f"{default_storage.url(path)} {width}w" for width, path in widths),
+        )
+        for key, widths in renditions
+        if widths
+    )
 
 
 def renditions_make(image: Picture, *, folder: str) -> dict[str, dict[str, str]]:

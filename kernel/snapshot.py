@@ -3,8 +3,13 @@
 Each kind of data has a version, kept in the database (a version row, the truth) and copied
 to the shared cache (what workers read on every request). A change bumps the database row in
 its own transaction and, once committed, the cache, so every worker notices on its next request
-and reloads; in between, reading costs one cache get and no SQL query, however many rows there
-are.
+and reloads; in between, reading costs one cache read per request and no SQL query, however
+many rows there are.
+
+Within one request the versions are read once, for every snapshot at the same time (one
+`get_many`, a single MGET on Redis), and the page is built from the data of that moment; a
+change committed meanwhile is seen by the next request. Outside a request (a Celery task, a
+command) each read asks the cache.
 
 When the cache does not answer (Redis down, or its circuit breaker open) or has no version, the
 process reads the version from the database instead: a change made during a Redis outage is seen
@@ -45,6 +50,9 @@ T = TypeVar("T")
 # Seconds a process trusts the shared cache's versions before checking the database's: the
 # longest a change whose bump never reached the cache stays unseen.
 MAX_AGE_DEFAULT = 30
+# Seconds the versions read at the start of a request are used: the request's length, up to
+# this (a thread whose request never said it finished holds nothing older).
+REQUEST_VERSIONS_LIFETIME = 1.0
 
 
 class _Held(NamedTuple):
@@ -97,9 +105,52 @@ def _version_stored(name: str) -> str:
     return cast(str, row.version)  # type: ignore[attr-defined]
 
 
+class _RequestVersions(NamedTuple):
+    read_at: float
+    versions: dict[str, str | None]
+
+
+def request_versions_start(**_kwargs: Any) -> None:
+    """A request begins (connected to request_started): its versions are read on first use."""
+    _thread.request = _RequestVersions(time.monotonic(), {})
+
+
+def request_versions_end(**_kwargs: Any) -> None:
+    """A request ended (connected to request_finished): reads ask the cache again."""
+    _thread.request = None
+
+
+def _version_cached(name: str) -> str | None:
+    """The cache's version of `name` (None when missing or when the cache did not answer); in
+    a request, read once with every other snapshot's."""
+    held: _RequestVersions | None = getattr(_thread, "request", None)
+    if held is None or time.monotonic() - held.read_at > REQUEST_VERSIONS_LIFETIME:
+        return cast("str | None", cache.get(_key(name)))
+    if name not in held.versions:
+        names = {name, *_declared}
+        # {} when the cache did not answer: every version reads as missing.
+        found = cache.get_many([_key(each) for each in names])
+        held.versions.update({each: found.get(_key(each)) for each in names})
+    return held.versions[name]
+
+
+def _request_versions_forget() -> None:
+    """This thread changed a version: the rest of its request reads them again."""
+    held: _RequestVersions | None = getattr(_thread, "request", None)
+    if held is not None:
+        held.versions.clear()
+
+
+def _request_version_note(name: str, version: str) -> None:
+    """This thread put `version` in the cache: the rest of its request reads it from here."""
+    held: _RequestVersions | None = getattr(_thread, "request", None)
+    if held is not None and name in held.versions:
+        held.versions[name] = version
+
+
 def snapshot(name: str, load: Callable[[], Any]) -> Any:
     """The loaded data for `name`, reloaded only when its version changed."""
-    cached = cache.get(_key(name))  # None when missing or when the cache did not answer
+    cached = _version_cached(name)
     held = _local.get(name)
     now = time.monotonic()
     if held is not None and cached == held.version and now - held.checked_at < _max_age():
@@ -118,9 +169,11 @@ def snapshot(name: str, load: Callable[[], Any]) -> Any:
         # Missing (or the cache did not answer: then this fails fast and changes nothing). Only
         # if still missing: a bump committed meanwhile has put its newer version there.
         cache.add(_key(name), version, timeout=None)
+        _request_version_note(name, version)
     elif cached != version:
         # Left behind by a bump that could not reach the cache: put the truth back.
         cache.set(_key(name), version, timeout=None)
+        _request_version_note(name, version)
     return data
 
 
@@ -134,12 +187,14 @@ def snapshot_bump(name: str) -> str:
     version = uuid.uuid4().hex
     _version_model()._default_manager.update_or_create(name=name, defaults={"version": version})
     cache.delete(_key(name))
+    _request_versions_forget()
     uncommitted = _uncommitted()
     uncommitted.add(version)
 
     def publish() -> None:
         uncommitted.discard(version)
         cache.set(_key(name), version, timeout=None)
+        _request_versions_forget()
 
     transaction.on_commit(publish)
     return version

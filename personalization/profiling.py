@@ -264,17 +264,9 @@ def _dismissed(request: StorefrontRequest, key: str) -> bool:
 
 
 def _impact(question: Question) -> int:
-    """How much content depends on this answer: variants whose segments use the fact."""
-    data = content()
-    uses = 0
-    for slot in data.slots.values():
-        for variant in slot.variants:
-            if variant.segment_id is None:
-                continue
-            segment = data.segments.get(variant.segment_id)
-            if segment is not None and question.fact in segment.facts:
-                uses += 1
-    return uses
+    """How much content depends on this answer: variants whose segments use the fact (counted
+    when the content loads)."""
+    return content().fact_uses.get(question.fact, 0)
 
 
 def question_next(*, request: StorefrontRequest, visitor: Visitor) -> Question | None:

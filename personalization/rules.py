@@ -36,8 +36,8 @@ from .facts import (
 __all__ = [
     "ANSWER_PREFIX", "BOOL", "CHOICE", "DATE", "KIND_OPERATORS", "LIST", "NUMBER",
     "OPERATOR_LABELS", "TEXT", "TIME", "FactSpec", "Operator", "fact_spec",
-    "condition_clean", "condition_compile", "condition_describe", "condition_phrase",
-    "segment_describe",
+    "condition_clean", "condition_compile", "condition_describe", "condition_index_keys",
+    "condition_phrase", "segment_describe", "visitor_index_keys",
 ]  # fmt: skip
 
 
@@ -224,6 +224,48 @@ def condition_compile(fact: str, operator: str, value: Any) -> Predicate:
         return False
 
     return test
+
+
+# Indexing: which visitors a condition can hold for, by the value of one fact -----------------
+
+IndexKeys = frozenset[Any]
+
+
+def condition_index_keys(fact: str, operator: str, value: Any) -> tuple[str, IndexKeys] | None:
+    """For an equality or membership condition, the fact's kind and the values one of which
+    the visitor's fact must have (as `visitor_index_keys` gives them) for the condition to
+    hold; None for any other condition, which must be evaluated.
+
+    Mirrors `condition_compile`: a visitor none of whose keys is here fails the condition."""
+    spec = fact_spec(fact)
+    if spec is None:
+        return None
+    kind = spec.kind
+    items = value if isinstance(value, list) else [value]
+    if kind in (CHOICE, TEXT) and operator == Operator.EQ and not isinstance(value, list):
+        wanted = [value]
+    elif kind in (CHOICE, TEXT, LIST) and operator == Operator.IN and isinstance(value, list):
+        wanted = items  # a CHOICE or TEXT fact is one of them; a LIST has one of them
+    elif kind == LIST and operator == Operator.CONTAINS and items:
+        wanted = items[:1]  # it must hold all of them, so this one in particular
+    else:
+        return None
+    try:
+        return kind, frozenset(_fold(item) for item in wanted)
+    except TypeError:  # an unhashable value: compared, never looked up
+        return None
+
+
+def visitor_index_keys(fact: str, kind: str, visitor: Any) -> tuple[Any, ...]:
+    """The values of a visitor's fact that `condition_index_keys` looks up: the folded value,
+    or each folded item of a LIST fact; none when the fact is unknown."""
+    raw = visitor.get(fact)
+    if raw is None:
+        return ()
+    try:
+        return tuple(_fold(item) for item in raw) if kind == LIST else (_fold(raw),)
+    except TypeError:  # not a list after all: the compiled condition fails on it too
+        return ()
 
 
 def condition_describe(fact: str, operator: str, value: Any) -> str:

@@ -9,6 +9,7 @@ matching is done in memory.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,7 +24,15 @@ from kernel.snapshot import Snapshot
 from .conf import app_settings
 from .experiments.assignment import experiments
 from .models import Segment, SegmentMatch, Slot, Variant
-from .rules import Predicate, condition_clean, condition_compile, condition_describe
+from .rules import (
+    IndexKeys,
+    Predicate,
+    condition_clean,
+    condition_compile,
+    condition_describe,
+    condition_index_keys,
+    visitor_index_keys,
+)
 from .visitor import Visitor
 
 describe_lazy = lazy(condition_describe, str)
@@ -54,6 +63,9 @@ class CompiledSegment:
     conditions: tuple[tuple[Predicate, str], ...]
     facts: frozenset[str] = frozenset()
     slug: str = ""
+    # (fact, kind, values): a visitor whose fact has none of a triple's values cannot match,
+    # whichever triple it is. Empty when the segment must always be evaluated.
+    index_on: tuple[tuple[str, str, IndexKeys], ...] = ()
 
     def matches(self, visitor: Visitor) -> tuple[str, ...] | None:
         """The descriptions of the conditions that made the visitor match, or None.
@@ -83,12 +95,59 @@ class CompiledSlot:
     # Every variant by id, switched off or not: an experiment's arm may show one that the rules
     # never do (editors switch a test's variant off so that only its arm sees it).
     by_id: dict[int, Variant] = field(default_factory=dict)
+    # Positions in `entries` to try for every visitor (no segment, or one the index cannot
+    # rule out), and by segment id those tried only when the segment is a candidate.
+    open_positions: tuple[int, ...] = ()
+    positions: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SegmentIndex:
+    """Segments by the values of the facts they test for equality or membership, so that a
+    visitor's facts look up the few segments they can match instead of evaluating them all."""
+
+    # fact → (its kind, value → ids of the segments indexed on that value)
+    by_fact: dict[str, tuple[str, dict[Any, frozenset[int]]]] = field(default_factory=dict)
+    always: frozenset[int] = frozenset()  # evaluated for everyone
+
+    @classmethod
+    def build(cls, segments: dict[int, CompiledSegment]) -> SegmentIndex:
+        by_fact: dict[str, tuple[str, dict[Any, set[int]]]] = {}
+        always = set()
+        for segment in segments.values():
+            if not segment.index_on:
+                always.add(segment.id)
+            for fact, kind, keys in segment.index_on:
+                values = by_fact.setdefault(fact, (kind, {}))[1]
+                for key in keys:
+                    values.setdefault(key, set()).add(segment.id)
+        return cls(
+            {
+                fact: (kind, {key: frozenset(ids) for key, ids in values.items()})
+                for fact, (kind, values) in by_fact.items()
+            },
+            frozenset(always),
+        )
+
+    def candidates(self, visitor: Visitor) -> frozenset[int]:
+        """The segments the visitor may match (every other one certainly does not)."""
+        found = set(self.always)
+        for fact, (kind, values) in self.by_fact.items():
+            for key in visitor_index_keys(fact, kind, visitor):
+                try:
+                    found.update(values.get(key, ()))
+                except TypeError:  # an unhashable value equals none of the indexed ones
+                    continue
+        return frozenset(found)
 
 
 @dataclass(frozen=True)
 class Content:
     slots: dict[str, CompiledSlot]
     segments: dict[int, CompiledSegment] = field(default_factory=dict)
+    index: SegmentIndex = field(default_factory=SegmentIndex)
+    # fact → how many targeted variants have a segment that tests it (a question's impact).
+    fact_uses: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,8 +166,11 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
     """A segment's predicate; a broken one is logged and left out (it then matches nobody)."""
     try:
         conditions = []
+        indexable: list[tuple[str, str, IndexKeys] | None] = []
         for condition in segment.conditions.all():
             value = condition_clean(condition.fact, condition.operator, condition.value)
+            found = condition_index_keys(condition.fact, condition.operator, value)
+            indexable.append(None if found is None else (condition.fact, *found))
             conditions.append(
                 (
                     condition_compile(condition.fact, condition.operator, value),
@@ -127,8 +189,28 @@ def segment_compile(segment: Segment) -> CompiledSegment | None:
         return None
     facts = frozenset(condition.fact for condition in segment.conditions.all())
     return CompiledSegment(
-        segment.pk, segment.name, segment.match, tuple(conditions), facts, segment.slug
+        segment.pk,
+        segment.name,
+        segment.match,
+        tuple(conditions),
+        facts,
+        segment.slug,
+        _index_on(segment.match, indexable),
     )
+
+
+def _index_on(
+    match: str, indexable: list[tuple[str, str, IndexKeys] | None]
+) -> tuple[tuple[str, str, IndexKeys], ...]:
+    """What to index a segment by: for "all", its equality or membership condition with the
+    fewest values (every condition must hold, so that one must); for "any", every condition,
+    when each is one (one must hold). Otherwise nothing: it is evaluated for every visitor."""
+    indexed = [triple for triple in indexable if triple is not None]
+    if match == SegmentMatch.ALL and indexed:
+        return (min(indexed, key=lambda triple: len(triple[2])),)
+    if match == SegmentMatch.ANY and len(indexed) == len(indexable):
+        return tuple(indexed)
+    return ()
 
 
 def content_load() -> Content:
@@ -147,16 +229,52 @@ def content_load() -> Content:
         every.setdefault(variant.slot_id, {})[variant.pk] = variant
         if variant.is_active:  # switched-off variants are shown only by an experiment's arm
             variants.setdefault(variant.slot_id, []).append(variant)
-    slots = {}
-    for slot in Slot.objects.all():
-        own = variants.get(slot.pk, [])
-        default = next((v for v in own if v.is_default), None)
-        targeted = tuple(v for v in own if not v.is_default)
-        entries = tuple((v.starts_at, v.ends_at, v.language, v.segment_id, v) for v in targeted)
-        slots[slot.key] = CompiledSlot(
-            slot.key, slot.kind, slot.name, default, targeted, entries, every.get(slot.pk, {})
+    index = SegmentIndex.build(segments)
+    slots = {
+        slot.key: slot_compile(
+            slot, variants.get(slot.pk, []), every.get(slot.pk, {}), segments, index
         )
-    return Content(slots=slots, segments=segments)
+        for slot in Slot.objects.all()
+    }
+    fact_uses: Counter[str] = Counter(
+        fact
+        for slot in slots.values()
+        for variant in slot.variants
+        if variant.segment_id in segments
+        for fact in segments[variant.segment_id].facts
+    )
+    return Content(slots=slots, segments=segments, index=index, fact_uses=dict(fact_uses))
+
+
+def slot_compile(
+    slot: Slot,
+    variants: list[Variant],
+    every: dict[int, Variant],
+    segments: dict[int, CompiledSegment],
+    index: SegmentIndex,
+) -> CompiledSlot:
+    """A slot with its active variants (in priority order), ready to choose from."""
+    default = next((v for v in variants if v.is_default), None)
+    targeted = tuple(v for v in variants if not v.is_default)
+    entries = tuple((v.starts_at, v.ends_at, v.language, v.segment_id, v) for v in targeted)
+    open_positions = []
+    positions: dict[int, list[int]] = {}
+    for position, variant in enumerate(targeted):
+        if variant.segment_id is None or variant.segment_id in index.always:
+            open_positions.append(position)
+        elif variant.segment_id in segments:  # else inactive or broken: never shown
+            positions.setdefault(variant.segment_id, []).append(position)
+    return CompiledSlot(
+        slot.key,
+        slot.kind,
+        slot.name,
+        default,
+        targeted,
+        entries,
+        every,
+        tuple(open_positions),
+        {segment_id: tuple(found) for segment_id, found in positions.items()},
+    )
 
 
 # Segments' conditions are checked against the question facts when compiled: a question's
@@ -218,10 +336,15 @@ def slot_experiment_choose(slot: CompiledSlot, visitor: Visitor) -> Decision | N
 
 
 def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> Decision:
-    """The first live, matching variant by priority, else the default."""
+    """The first live, matching variant by priority, else the default.
+
+    Only the variants of segments the index says the visitor may match are tried, in the same
+    order as all of them would be: the result is the same, at a cost that grows with the
+    visitor's candidate segments rather than with every segment."""
     language = visitor.get("language", "")
     now = visitor.now
-    for starts, ends, variant_language, segment_id, variant in slot.entries:
+    for position in _positions_to_try(slot, visitor, data):
+        starts, ends, variant_language, segment_id, variant = slot.entries[position]
         if not is_live(starts, ends, now):
             continue  # scheduled or expired
         if variant_language and variant_language != language:
@@ -235,6 +358,29 @@ def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> De
         if reasons is not None:
             return Decision(slot, variant, segment.name, reasons)
     return Decision(slot, slot.default)
+
+
+def _positions_to_try(slot: CompiledSlot, visitor: Visitor, data: Content) -> list[int]:
+    candidates = segment_candidates(visitor, data)
+    tried = list(slot.open_positions)
+    if len(candidates) < len(slot.positions):
+        for segment_id in candidates:
+            tried.extend(slot.positions.get(segment_id, ()))
+    else:
+        for segment_id, found in slot.positions.items():
+            if segment_id in candidates:
+                tried.extend(found)
+    tried.sort()
+    return tried
+
+
+def segment_candidates(visitor: Visitor, data: Content) -> frozenset[int]:
+    """The segments this visitor may match, looked up once per request and content."""
+    held = visitor.memo.get("segment-candidates")
+    if held is None or held[0] is not data.index:
+        held = (data.index, data.index.candidates(visitor))
+        visitor.memo["segment-candidates"] = held
+    return held[1]
 
 
 def segment_result(segment: CompiledSegment, visitor: Visitor) -> tuple[str, ...] | None:

@@ -12,13 +12,17 @@ and order placement all go through them, so every page shows the same figures.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kernel.languages import texts_of
@@ -27,26 +31,132 @@ from kernel.snapshot import Snapshot
 from personalization.visitor import Visitor
 from shop.catalog.models import Product
 
-from .conditions import CompiledOffer, offer_reasons
+from .conditions import CompiledOffer, offer_qualifies, offer_reasons, product_targets
 from .models import Offer, OfferKind, OfferScope
 from .results import Discount, PricedLine, PriceResult, VoucherTerms
 from .shipping import SHIPPING_METHODS
 
 
 @dataclass(frozen=True)
+class Qualified:
+    """The offers a visitor qualifies for, by priority, with their ids, and those a basket
+    must consider even if they cover none of its lines (free shipping, codes: they explain)."""
+
+    offers: tuple[CompiledOffer, ...]
+    ids: frozenset[int]
+    considered_always: tuple[CompiledOffer, ...]
+
+    @classmethod
+    def of(cls, offers: Iterable[CompiledOffer]) -> Qualified:
+        offers = tuple(offers)
+        return cls(
+            offers,
+            frozenset(offer.id for offer in offers),
+            tuple(o for o in offers if o.kind == OfferKind.FREE_SHIPPING or o.code),
+        )
+
+
+# Visitor classes whose qualifying offers a catalog remembers (see OfferCatalog.qualified).
+QUALIFIED_MEMO_SIZE = 4096
+
+
+def sentence_reader() -> tuple[str, str]:
+    """What an offer's sentence depends on besides the offer: the language and time zone."""
+    return get_language() or "", timezone.get_current_timezone_name()
+
+
+def _order(offer: CompiledOffer) -> tuple[int, int]:
+    return offer.priority, offer.id
+
+
+@dataclass(frozen=True)
 class OfferCatalog:
-    """Every active offer, and an index from where an offer is for to the offers, so that a
-    visitor is checked against the few offers of their region, not against all of them."""
+    """Every active offer, with two indexes: where an offer is for (so that a visitor is
+    checked against the few offers of their region, not against all of them), and what it
+    applies to (so that a basket is priced with the offers that can touch its lines)."""
 
     offers: tuple[CompiledOffer, ...]
     index: dict[str, tuple[CompiledOffer, ...]]
     by_code: dict[str, CompiledOffer]
+    # CompiledOffer.targets() → ids of the offers applying to it.
+    by_target: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Every moment an offer starts or ends: between two of them, the same offers are live.
+    boundaries: tuple[datetime.datetime, ...] = ()
+    # The visitor facts that decide the offers without a segment → those offers (qualified()).
+    memo: dict[tuple[Any, ...], Qualified] = field(default_factory=dict, compare=False, repr=False)
+    # (offer id, language, time zone) → the offer's sentence (offer_sentence).
+    sentences: dict[tuple[int, str, str], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def candidates(self, visitor: Visitor) -> list[CompiledOffer]:
         keys = ["*", f"country:{visitor.country}", f"region:{visitor.region}"]
         keys += [f"set:{slug}" for slug in visitor.get("region_sets", ())]
         found = {offer.id: offer for key in keys for offer in self.index.get(key, ())}
-        return sorted(found.values(), key=lambda offer: (offer.priority, offer.id))
+        return sorted(found.values(), key=_order)
+
+    def qualified(self, visitor: Visitor, now: datetime.datetime) -> Qualified:
+        """The offers live at `now` that the visitor qualifies for, by priority.
+
+        Offers without a segment depend only on the facts in the key below and on which
+        offers are live, which changes only at the catalog's boundaries: they are worked out
+        once per kind of visitor and period. Offers with a segment are checked each time."""
+        key = (
+            bisect.bisect_right(self.boundaries, now),
+            bool(visitor.get("holdout")),
+            visitor.country,
+            visitor.region,
+            frozenset(visitor.get("region_sets", ())),
+            visitor.get("area"),
+            bool(visitor.get("signed_in")),
+            bool(visitor.get("has_ordered")),
+        )
+        shared = self.memo.get(key)
+        if shared is None:
+            shared = Qualified.of(
+                offer
+                for offer in self.candidates(visitor)
+                if offer.segment_id is None and offer.live(now) and offer_qualifies(offer, visitor)
+            )
+            if len(self.memo) >= QUALIFIED_MEMO_SIZE:
+                self.memo.clear()
+            self.memo[key] = shared
+        # offer_qualifies checks the whole audience, where the offer is for included.
+        targeted = [
+            offer
+            for offer in self.segment_offers
+            if offer.live(now) and offer_qualifies(offer, visitor)
+        ]
+        return Qualified.of(sorted((*shared.offers, *targeted), key=_order)) if targeted else shared
+
+    @cached_property
+    def segment_offers(self) -> tuple[CompiledOffer, ...]:
+        return tuple(offer for offer in self.offers if offer.segment_id is not None)
+
+    @cached_property
+    def by_id(self) -> dict[int, CompiledOffer]:
+        return {offer.id: offer for offer in self.offers}
+
+    def sentence(self, offer: CompiledOffer, reader: tuple[str, str] | None = None) -> str:
+        """The offer's sentence (`offer_sentence`), worked out once per language and time zone
+        (`reader`: `sentence_reader()`, when the caller has it)."""
+        language, zone = reader or sentence_reader()
+        key = (offer.id, language, zone)
+        found = self.sentences.get(key)
+        if found is None:
+            found = self.sentences[key] = offer_sentence(offer)
+        return found
+
+    def touching(self, products: Iterable[Product]) -> dict[int, list[int]]:
+        """Offer id → the positions of the products it may cover (`covers` decides)."""
+        found: dict[int, list[int]] = {}
+        for position, product in enumerate(products):
+            for key in product_targets(product):
+                for offer_id in self.by_target.get(key, ()):
+                    positions = found.setdefault(offer_id, [])
+                    if not positions or positions[-1] != position:
+                        positions.append(position)
+        return found
 
 
 def _index_keys(offer: CompiledOffer) -> list[str]:
@@ -83,14 +193,26 @@ def offers_load() -> OfferCatalog:
         )
         for o in offers
     )  # fmt: skip
+    return catalog_build(compiled)
+
+
+def catalog_build(compiled: Iterable[CompiledOffer]) -> OfferCatalog:
+    """A catalog of compiled offers, with its indexes."""
+    compiled = tuple(compiled)
     index: dict[str, list[CompiledOffer]] = {}
+    by_target: dict[str, set[int]] = {}
     for offer in compiled:
         for key in _index_keys(offer):
             index.setdefault(key, []).append(offer)
+        for key in offer.targets():
+            by_target.setdefault(key, set()).add(offer.id)
+    moments = {at for offer in compiled for at in (offer.starts_at, offer.ends_at) if at}
     return OfferCatalog(
         compiled,
         {key: tuple(found) for key, found in index.items()},
         {offer.code: offer for offer in compiled if offer.code},
+        {key: frozenset(ids) for key, ids in by_target.items()},
+        tuple(sorted(moments)),
     )
 
 
@@ -143,9 +265,22 @@ def offer_sentence(offer: CompiledOffer) -> str:
 
 @dataclass(frozen=True)
 class VisitorOffer:
+    """An offer the visitor qualifies for; why, and its sentence, worked out when read (in the
+    language of whoever reads them)."""
+
     offer: CompiledOffer
-    reasons: tuple[str, ...]
-    sentence: str
+    visitor: Visitor = field(compare=False, repr=False)
+    catalog: OfferCatalog | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(offer_reasons(self.offer, self.visitor) or ())
+
+    @cached_property
+    def sentence(self) -> str:
+        if self.catalog is not None:
+            return self.catalog.sentence(self.offer)
+        return offer_sentence(self.offer)
 
 
 # Fetch: everything pricing reads, gathered once.
@@ -157,8 +292,15 @@ class PricingContext:
     qualifies for by priority (with their sentences), and the one moment prices are for."""
 
     catalog: OfferCatalog
-    offers: tuple[VisitorOffer, ...]
+    qualified: Qualified
     now: datetime.datetime
+    visitor: Visitor = field(compare=False, repr=False)
+
+    @cached_property
+    def offers(self) -> tuple[VisitorOffer, ...]:
+        return tuple(
+            VisitorOffer(offer, self.visitor, self.catalog) for offer in self.qualified.offers
+        )
 
     @property
     def to_show(self) -> tuple[VisitorOffer, ...]:
@@ -170,14 +312,9 @@ def offers_for_visitor(
     visitor: Visitor, *, catalog: OfferCatalog, now: datetime.datetime
 ) -> list[VisitorOffer]:
     """Offers live at `now` that this visitor qualifies for (whatever the basket), by priority."""
-    found = []
-    for offer in catalog.candidates(visitor):
-        if not offer.live(now):
-            continue
-        reasons = offer_reasons(offer, visitor)
-        if reasons is not None:
-            found.append(VisitorOffer(offer, tuple(reasons), offer_sentence(offer)))
-    return found
+    return [
+        VisitorOffer(offer, visitor, catalog) for offer in catalog.qualified(visitor, now).offers
+    ]
 
 
 def pricing_context(
@@ -189,9 +326,7 @@ def pricing_context(
     catalog = catalog if catalog is not None else offers_cached()
     now = now if now is not None else visitor.now
     return PricingContext(
-        catalog=catalog,
-        offers=tuple(offers_for_visitor(visitor, catalog=catalog, now=now)),
-        now=now,
+        catalog=catalog, qualified=catalog.qualified(visitor, now), now=now, visitor=visitor
     )
 
 
@@ -217,7 +352,8 @@ def _percent_off(lines: list[PricedLine], percent: Decimal) -> Decimal:
 
 
 def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
-    """Take the offer's discount off the lines it covers; returns the amount taken."""
+    """Take the offer's discount off the lines it covers; returns the amount taken. `lines`
+    may be only those it may cover, in the basket's order."""
     covered = [line for line in lines if offer.covers(line.product) and line.total > 0]
     if not covered:
         return Decimal(0)
@@ -261,7 +397,9 @@ def basket_price(
     priced = [PricedLine(product, quantity, product.price) for product, quantity in lines]
     subtotal = sum((line.gross for line in priced), Decimal(0))
     entered = {code_normalize(code) for code in codes if code.strip()}
-    qualifying = {vo.offer.id: vo for vo in context.offers}
+    catalog = context.catalog
+    qualifying = context.qualified.ids
+    reader = sentence_reader()
     problems: dict[str, str] = {}
     by_code = context.catalog.by_code
     personal = {voucher.code: voucher for voucher in vouchers if voucher.code in entered}
@@ -286,8 +424,15 @@ def basket_price(
     discounts: list[Discount] = []
     free_shipping_from: list[Decimal] = []
     exclusive_taken = False
-    for offer_id, visitor_offer in qualifying.items():
-        offer = visitor_offer.offer
+    # Only offers that may cover a line, and those that explain themselves without one: any
+    # other gives no discount and says nothing, so leaving it out changes nothing.
+    touching = catalog.touching(line.product for line in priced)
+    considered = {offer.id: offer for offer in context.qualified.considered_always}
+    considered.update(
+        (offer_id, catalog.by_id[offer_id]) for offer_id in touching if offer_id in qualifying
+    )
+    for offer in sorted(considered.values(), key=_order):
+        offer_id = offer.id
         if offer.store_only or (offer.code and offer.code not in entered):
             continue
         if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
@@ -307,12 +452,17 @@ def basket_price(
                 }
             continue
         if offer.kind == OfferKind.FREE_SHIPPING:
-            discount = Discount(offer_id, visitor_offer.sentence, Decimal(0), True, offer.code)
+            discount = Discount(
+                offer_id, catalog.sentence(offer, reader), Decimal(0), True, offer.code
+            )
         else:
-            amount = _benefit(offer, priced)
+            covered = [priced[position] for position in touching.get(offer_id, ())]
+            amount = _benefit(offer, covered)
             if not amount:
                 continue
-            discount = Discount(offer_id, visitor_offer.sentence, amount, False, offer.code)
+            discount = Discount(
+                offer_id, catalog.sentence(offer, reader), amount, False, offer.code
+            )
         discounts.append(discount)
         exclusive_taken = offer.exclusive
     discounts += _voucher_discount(personal, priced, problems, exclusive_taken, discounts)
@@ -382,20 +532,31 @@ class ProductPrice:
 def list_prices(products: Iterable[Product], context: PricingContext) -> dict[int, ProductPrice]:
     """What one unit of each product costs now, and the offers that could make it cheaper:
     every card of a listing priced in one call."""
-    badge_offers = [
-        vo
-        for vo in context.offers
-        if vo.offer.kind != OfferKind.FREE_SHIPPING
-        and not vo.offer.code
-        and vo.offer.scope != OfferScope.BASKET
-    ]
+    catalog = context.catalog
+    qualifying = context.qualified.ids
+    reader = sentence_reader()
     prices = {}
     for product in products:
         if product.pk in prices:
             continue
         unit = basket_price(lines=[(product, 1)], context=context).lines[0].total
         was = product.price if unit < product.price else product.compare_at_price
-        badges = tuple(vo.sentence for vo in badge_offers if vo.offer.covers(product))
+        badge_offers = sorted(
+            (
+                catalog.by_id[offer_id]
+                for offer_id in catalog.touching([product])
+                if offer_id in qualifying
+            ),
+            key=_order,
+        )
+        badges = tuple(
+            catalog.sentence(offer, reader)
+            for offer in badge_offers
+            if offer.kind != OfferKind.FREE_SHIPPING
+            and not offer.code
+            and offer.scope != OfferScope.BASKET
+            and offer.covers(product)
+        )
         prices[product.pk] = ProductPrice(unit, was if was and was > unit else None, badges)
     return prices
 

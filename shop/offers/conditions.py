@@ -78,9 +78,39 @@ class CompiledOffer:
             return category.pk in self.category_ids or category.parent_id in self.category_ids
         return True  # the whole basket, or every product of the named pet types
 
+    def targets(self) -> tuple[str, ...]:
+        """Keys of what the offer applies to, as `product_targets` names a product: a product
+        the offer covers has at least one of them (`covers` still decides)."""
+        if self.scope == OfferScope.PRODUCTS:
+            return tuple(f"product:{pk}" for pk in self.product_ids)
+        if self.scope == OfferScope.CATEGORIES:
+            return tuple(f"category:{pk}" for pk in self.category_ids)
+        if self.pet_types:
+            return tuple(f"pet:{pet_type}" for pet_type in self.pet_types)
+        return ("*",)
 
-def offer_reasons(offer: CompiledOffer, visitor: Visitor) -> list[str] | None:
-    """Why the offer is for this visitor (facts in plain words), or None if it is not."""
+
+def product_targets(product: Product) -> tuple[str, ...]:
+    """Keys under which offers that may cover the product are indexed (see `targets`)."""
+    category = product.category
+    keys = ["*", f"product:{product.pk}", f"category:{category.pk}", f"pet:{product.pet_type}"]
+    if category.parent_id is not None:
+        keys.append(f"category:{category.parent_id}")
+    return tuple(keys)
+
+
+def offer_qualifies(offer: CompiledOffer, visitor: Visitor) -> bool:
+    """Whether the offer is for this visitor: `offer_reasons` without the words."""
+    return offer_reasons(offer, visitor, explain=False) is not None
+
+
+def offer_reasons(
+    offer: CompiledOffer, visitor: Visitor, *, explain: bool = True
+) -> list[str] | None:
+    """Why the offer is for this visitor (facts in plain words), or None if it is not.
+
+    Without `explain`, only whether: an empty list, the words left out (they cost far more
+    than the checks)."""
     if visitor.get("holdout") and (
         offer.countries or offer.regions or offer.region_sets or offer.area
         or offer.segment_id is not None
@@ -90,40 +120,48 @@ def offer_reasons(offer: CompiledOffer, visitor: Visitor) -> list[str] | None:
     if offer.countries:
         if visitor.country not in offer.countries:
             return None
-        reasons.append(
-            _("you are in %(place)s") % {"place": fact_display("country", visitor.country)}
-        )
+        if explain:
+            reasons.append(
+                _("you are in %(place)s") % {"place": fact_display("country", visitor.country)}
+            )
     if offer.regions:
         if visitor.region not in offer.regions:
             return None
-        reasons.append(
-            _("you are in %(place)s") % {"place": fact_display("region", visitor.region)}
-        )
+        if explain:
+            reasons.append(
+                _("you are in %(place)s") % {"place": fact_display("region", visitor.region)}
+            )
     if offer.region_sets:
         inside = offer.region_sets & set(visitor.get("region_sets", ()))
         if not inside:
             return None
-        reasons.append(
-            _("you are in %(area)s") % {"area": fact_display("region_sets", tuple(sorted(inside)))}
-        )
+        if explain:
+            reasons.append(
+                _("you are in %(area)s")
+                % {"area": fact_display("region_sets", tuple(sorted(inside)))}
+            )
     if offer.area:
         if visitor.get("area") != offer.area:
             return None
-        reasons.append(
-            _("your area is rural") if offer.area == Area.RURAL else _("your area is urban")
-        )
+        if explain:
+            reasons.append(
+                _("your area is rural") if offer.area == Area.RURAL else _("your area is urban")
+            )
     if offer.segment_id is not None:
         segment = content().segments.get(offer.segment_id)
         matched = segment_result(segment, visitor) if segment is not None else None
         if matched is None:
             return None
-        reasons.extend(str(reason) for reason in matched)
+        if explain:
+            reasons.extend(str(reason) for reason in matched)
     if offer.signed_in_only:
         if not visitor.get("signed_in"):
             return None
-        reasons.append(_("you are signed in"))
+        if explain:
+            reasons.append(_("you are signed in"))
     if offer.first_order_only:
         if visitor.get("has_ordered"):
             return None
-        reasons.append(_("this is your first order"))
+        if explain:
+            reasons.append(_("this is your first order"))
     return reasons

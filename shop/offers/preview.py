@@ -19,7 +19,7 @@ from kernel.languages import texts_of
 from personalization.visitor import Visitor
 from shop.catalog.models import Product
 
-from .applicator import OfferCatalog, basket_price, list_prices, pricing_context
+from .applicator import basket_price, catalog_build, list_prices, pricing_context
 from .conditions import CompiledOffer
 from .models import Offer, OfferKind, OfferScope
 from .results import PriceResult
@@ -100,8 +100,8 @@ def offer_preview(
     query): a pure function of its arguments. The shopper is anyone: a visitor without facts,
     whom an offer stripped of its audience is for."""
     visitor = Visitor(facts={}, now=now)
-    without = pricing_context(visitor, catalog=OfferCatalog((), {}, {}))
-    with_offer = pricing_context(visitor, catalog=OfferCatalog((offer,), {"*": (offer,)}, {}))
+    without = pricing_context(visitor, catalog=catalog_build(()))
+    with_offer = pricing_context(visitor, catalog=catalog_build((offer,)))
     prices = list_prices(products, with_offer)
     lines = _basket_lines(offer, products)
     return OfferPreview(
