@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "personalization.middleware.VisitorMiddleware",
+    # Anonymous pages from the decision cache (after the visitor, the user and the messages).
+    "shop.pagecache.PageCacheMiddleware",
     "accounts.middleware.StaffTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kernel.regions import place_name
+from personalization.decisions import decision, fact_decided
 from personalization.middleware import StorefrontRequest
 
 from .forms import ProductFilterForm
@@ -25,13 +26,17 @@ def catalog_season(visitor) -> str:
     return visitor.get("season") or Season.ALL_YEAR
 
 
-def home(request: StorefrontRequest) -> HttpResponse:
+@decision("home-products")
+def home_products_decided(request: StorefrontRequest) -> tuple[str, str, int, str]:
+    """What the home page's product lists depend on: region, country, month and season."""
     visitor = request.visitor
     local_date = visitor.get("local_date") or timezone.localdate()
-    area, popular = popular_for(
-        region=visitor.region, country=visitor.country, month=local_date.month
-    )
-    season = catalog_season(visitor)
+    return visitor.region, visitor.country, local_date.month, catalog_season(visitor)
+
+
+def home(request: StorefrontRequest) -> HttpResponse:
+    region, country, month, season = home_products_decided(request)
+    area, popular = popular_for(region=region, country=country, month=month)
     products = Product.objects.active().for_listing()
     seasonal = list(products.filter(season=season).in_stock()[:8])
     newest = list(products.in_stock().order_by("-created_at")[:8])
@@ -56,7 +61,7 @@ def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpRes
         products = products.in_category(category)
     form = ProductFilterForm(request.GET)
     # Once we know the visitor's pet, listings show its products first-hand: "For your cat".
-    pet = request.visitor.get("answer.pet")
+    pet = fact_decided(request, "answer.pet")
     for_your_pet = pet in PetType.values and "pet" not in request.GET
     if for_your_pet:
         data = request.GET.copy()

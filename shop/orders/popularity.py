@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from shop.catalog.models import RegionalPopularity
+from shop.catalog.snapshots import CATALOG
 
 from .models import OrderLine, OrderStatus
 
@@ -43,4 +44,5 @@ def popularity_rebuild(*, since: datetime.datetime | None = None) -> int:
             RegionalPopularity(region=region, month=month, product_id=product, units=units)
             for (region, month, product), units in totals.items()
         )
+        CATALOG.bump()  # bulk writes send no signals: "Popular in …" pages change
     return len(totals)

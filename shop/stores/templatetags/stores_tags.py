@@ -7,6 +7,8 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from personalization.decisions import fact_decided
+
 from ..models import Store
 
 register = template.Library()
@@ -36,8 +38,8 @@ def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
     today = timezone.now().astimezone(zone).date()
     opens = datetime.datetime.combine(today, opens_at, tzinfo=zone)
     closes = datetime.datetime.combine(today, closes_at, tzinfo=zone)
-    visitor = getattr(context.get("request"), "visitor", None)
-    visitor_zone = visitor.get("timezone") if visitor is not None else None
+    request = context.get("request")
+    visitor_zone = fact_decided(request, "timezone") if hasattr(request, "visitor") else None
     local = None
     if visitor_zone and visitor_zone != zone_name:
         theirs = zoneinfo.ZoneInfo(visitor_zone)
