@@ -382,6 +382,9 @@ PERSONALIZATION_RESOLVERS = [
 # Kept as given: a value that is not a number is refused by a start-up check (E005).
 PERSONALIZATION_HOLDOUT_PERCENT = os.environ.get("HOLDOUT_PERCENT", "0")
 
+# The decision cache of anonymous pages (shop/pagecache.py): on unless PAGECACHE_ENABLED=0.
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+
 # Shop
 SHOP_CURRENCY = "JPY"
 # The thank-you voucher for answering two profile questions (shop.offers.receivers).
