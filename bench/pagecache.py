@@ -18,7 +18,7 @@ server's key. Prints req/s, p50/p99 and errors as a Markdown table, then the cac
 over the mix and the Redis memory per stored page.
 
 Bounded: `PAGECACHE_SECONDS` (default 10) per wrk run; its own PostgreSQL database
-(`pagecache_load`), Redis database 9, port 8150. Run with
+(`pagecache_load`), Redis database 13, port 8150. Run with
 `.venv/bin/python bench/pagecache.py` (needs wrk: `make load` installs it).
 """
 
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATABASE = "pagecache_load"
-REDIS_DB = "9"
+REDIS_DB = "13"
 PORT = int(os.environ.get("PAGECACHE_PORT", "8150"))
 SECONDS = int(os.environ.get("PAGECACHE_SECONDS", "10"))
 WORKERS = os.environ.get("PAGECACHE_WORKERS", "2")

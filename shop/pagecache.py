@@ -41,7 +41,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
     get_token,
 )
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from kernel.snapshot import snapshots_declared
 from personalization.decisions import Question, answers, recording
@@ -73,6 +73,8 @@ DEFAULTS: dict[str, Any] = {
     "RECIPES": 16,
     # Longer query strings are never stored (a script cannot fill the cache with them).
     "MAX_QUERY": 200,
+    # Seconds a CDN may keep a response that is the same for every visitor.
+    "PUBLIC_SECONDS": 60,
 }
 
 
@@ -87,7 +89,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        _say_who_may_keep(request, response)
+        return response
 
     def process_view(
         self,
@@ -104,6 +108,30 @@ class PageCacheMiddleware:
             response[HEADER] = "bypass"
             return _varied(response)
         return _varied(_serve(request, view, args, kwargs))
+
+
+def _say_who_may_keep(request: HttpRequest, response: HttpResponse) -> None:
+    """Cache-Control for responses that did not say: `public, s-maxage` when nothing of the
+    visitor went into it (no fact, no session, no CSRF token, no cookie), else `private`.
+
+    Pages that read the visitor are private already (VisitorMiddleware); a shared cache must
+    never keep one, since the decision cache's sharing depends on answers a CDN cannot see."""
+    if response.has_header("Cache-Control"):
+        return
+    session = getattr(request, "session", None)
+    same_for_everyone = (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.cookies
+        # Read (the user is looked up on every page) but empty: nothing of anyone's in it.
+        and not (getattr(session, "accessed", False) and not session.is_empty())
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "HX-Request" not in request.headers
+    )
+    if same_for_everyone:
+        patch_cache_control(response, public=True, s_maxage=_setting("PUBLIC_SECONDS"))
+    else:
+        patch_cache_control(response, private=True)
 
 
 def _varied(response: HttpResponse) -> HttpResponse:

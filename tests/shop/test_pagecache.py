@@ -205,3 +205,14 @@ def test_a_page_that_reads_a_fact_outside_a_decision_is_never_shared(settings, p
     assert first[HEADER] == desktop[HEADER] == "uncacheable"
     assert "<p>mobile</p>" in first.content.decode()
     assert "<p>desktop</p>" in desktop.content.decode()
+
+
+def test_a_response_the_same_for_everyone_may_be_kept_by_a_cdn(client):
+    catalog = client.get("/jsi18n/")
+    assert catalog["Cache-Control"] == "public, s-maxage=60"
+
+
+def test_a_response_that_used_the_visitors_session_stays_private(product):
+    shopper = visitor_in("JP-13")
+    shopper.post(reverse("basket:add"), {"product": product.pk, "quantity": 1})
+    assert "private" in shopper.get("/jsi18n/")["Cache-Control"]
