@@ -124,7 +124,7 @@ def _say_who_may_keep(request: HttpRequest, response: HttpResponse) -> None:
         and response.status_code == 200
         and not response.cookies
         # Read (the user is looked up on every page) but empty: nothing of anyone's in it.
-        and not (getattr(session, "accessed", False) and not session.is_empty())
+        and not (session is not None and session.accessed and not session.is_empty())
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "HX-Request" not in request.headers
     )
