@@ -30,6 +30,8 @@ import logging
 import re
 import zlib
 from collections.abc import Callable
+from functools import cache as cache_in_process
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -212,10 +214,31 @@ def _unshareable_response(request: HttpRequest, response: HttpResponse) -> str |
     return None
 
 
+@cache_in_process
+def _code_version() -> str:
+    """The code, templates and translations this process runs (read once per process): pages
+    stored by another release are never served by this one, though Redis outlives a deploy.
+    From the files' contents, so that every host of one release agrees."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for folder in ("templates", "shop", "personalization", "accounts", "kernel", "locale"):
+        for file in sorted((root / folder).rglob("*")):
+            if file.suffix in (".py", ".html", ".mo") and file.is_file():
+                digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
 def _base_key(request: HttpRequest) -> str:
-    """What every page of this URL shares: the editor data's versions, language and address."""
+    """What every page of this URL shares: the code's and editor data's versions, language and
+    address."""
     versions = ",".join(f"{s.name}={s.version()}" for s in snapshots_declared())
-    parts = (versions, translation.get_language() or "", request.get_host(), request.scheme or "")
+    parts = (
+        _code_version(),
+        versions,
+        translation.get_language() or "",
+        request.get_host(),
+        request.scheme or "",
+    )
     digest = hashlib.blake2b("\n".join((*parts, request.get_full_path())).encode(), digest_size=16)
     return digest.hexdigest()
 
