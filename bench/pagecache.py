@@ -17,7 +17,8 @@ some arriving from the spring campaign. The cookies are signed by the shop's own
 server's key. Prints req/s, p50/p99 and errors as a Markdown table, then the cache's hit rate
 over the mix and the Redis memory per stored page.
 
-Bounded: `PAGECACHE_SECONDS` (default 10) per wrk run; its own PostgreSQL database
+Bounded: `PAGECACHE_SECONDS` (default 10) per wrk run (a request waits up to 10 s before wrk
+counts it as a timeout); its own PostgreSQL database
 (`pagecache_load`), Redis database 13, port 8150. Run with
 `.venv/bin/python bench/pagecache.py` (needs wrk: `make load` installs it).
 """
@@ -266,7 +267,8 @@ end
 
 
 def wrk(url: str, connections: int, script: str | None) -> dict[str, str]:
-    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{SECONDS}s", "--latency"]
+    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{SECONDS}s", "--latency",
+               "--timeout", "10s"]  # fmt: skip
     if script:
         command += ["-s", script]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -359,9 +361,10 @@ def main() -> None:
                     what = "(c) decision cache" if cached else "(b) uncached"
                     counted = ""
                     if cached and r["hits"]:
-                        h, m, _o = map(int, r["hits"])
+                        h, m, o = map(int, r["hits"])
                         hits, misses = hits + h, misses + m
                         counted = f"{h} / {m} ({100 * h / max(h + m, 1):.1f} % hits)"
+                        counted += f", {o} not cacheable" if o else ""
                     print(f"| {name} | {what} | {connections} | {r['rps']} | {r['p50']} "
                           f"| {r['p99']} | {r['errors']} | {counted} |", flush=True)  # fmt: skip
         finally:
