@@ -11,6 +11,7 @@ from kernel.snapshot import Snapshot, snapshot_register, snapshots_declared
 def test_every_app_declares_its_snapshots_once():
     names = [declared.name for declared in snapshots_declared()]
     assert sorted(names) == [
+        "catalog",
         "content",
         "experiments",
         "offers",
