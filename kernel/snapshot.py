@@ -231,6 +231,12 @@ class Snapshot(Generic[T]):
         """The data, reloaded only when its version changed."""
         return cast(T, snapshot(self.name, self.load))
 
+    def version(self) -> str:
+        """The version of the data `get()` gives now: caches built from the data put it in
+        their keys, so a change leaves their old entries behind."""
+        self.get()
+        return _local[self.name].version
+
     def bump(self) -> str:
         """Mark the data as changed for every process (see snapshot_bump)."""
         return snapshot_bump(self.name)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Where a page being recorded keeps its decisions recorder in the visitor's memo.
+RECORDER_KEY = "_decisions_recorder"
+
 
 class Source(StrEnum):
     CHOSEN = "chosen"
@@ -93,18 +96,31 @@ class Visitor:
     # that a segment used by several variants is evaluated once per request.
     memo: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def _read(self, name: str) -> None:
+        # While a page is recorded for sharing, a fact read outside a declared decision makes
+        # it personal (personalization/decisions.py).
+        recorder = self.memo.get(RECORDER_KEY)
+        if recorder is not None:
+            recorder.note_read(name)
+
     def __getitem__(self, name: str) -> Any:
+        # Templates try `visitor["is_preview"]` before the attribute: not a fact read.
+        if not hasattr(Visitor, name):
+            self._read(name)
         return self.facts[name].value
 
     def get(self, name: str, default: Any = None) -> Any:
+        self._read(name)
         fact = self.facts.get(name)
         return default if fact is None or fact.value is None else fact.value
 
     def source(self, name: str) -> Source | None:
+        self._read(name)
         fact = self.facts.get(name)
         return fact.source if fact else None
 
     def __iter__(self) -> Iterator[tuple[str, Fact]]:
+        self._read("*")
         return iter(self.facts.items())
 
     def allows(self, purpose: str) -> bool:

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "personalization.middleware.VisitorMiddleware",
     # Writes the cookie counting how often each kind of next best action was shown.
     "personalization.actions.middleware.ActionsMiddleware",
+    # Anonymous pages from the decision cache (after the visitor, the user and the messages).
+    "shop.pagecache.PageCacheMiddleware",
     "accounts.middleware.StaffTimeZoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -421,6 +423,9 @@ PERSONALIZATION_BLOCKS = {
 # personalization adds (README, "Experiments").
 # Kept as given: a value that is not a number is refused by a start-up check (E005).
 PERSONALIZATION_HOLDOUT_PERCENT = os.environ.get("HOLDOUT_PERCENT", "0")
+
+# The decision cache of anonymous pages (shop/pagecache.py): on unless PAGECACHE_ENABLED=0.
+PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
 
 # Shop
 SHOP_CURRENCY = "JPY"

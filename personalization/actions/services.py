@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django_ratelimit.core import get_usage
 
 from ..conf import app_settings
+from ..decisions import decision
 from ..experiments.events import EventKind, record, record_exposure
 from ..experiments.views import click_url
 from ..resolvers.network import client_address
@@ -88,16 +89,25 @@ def _cta_href(request: HttpRequest, action: Action) -> str:
     return action.url
 
 
+@decision("next-best-action")
+def action_decided(request: HttpRequest, place: str) -> tuple[Action | None, str]:
+    """The place's action and its button's link, counted as shown: a decision, so a page
+    cache shares the page between visitors offered the same action (and, asked again for each
+    of them, it is counted for each)."""
+    action = action_shown(request, place)
+    return action, _cta_href(request, action) if action else ""
+
+
 def action_html(request: HttpRequest, place: str, *, oob: bool = False) -> str:
     """The place's markup: the action, or an empty placeholder htmx can swap into."""
-    action = action_shown(request, place)
+    action, cta_href = action_decided(request, place)
     return render_to_string(
         "personalization/actions/_action.html",
         {
             "action": action,
             "place": place,
             "oob": oob,
-            "cta_href": _cta_href(request, action) if action else "",
+            "cta_href": cta_href,
         },
         request=request,
     )

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from kernel.languages import text_in
 
 from ..blocks import block_get
+from ..decisions import decision, fact_decided
 from ..experiments.events import record_exposure
 from ..experiments.views import click_url
 from ..facts import fact_display, fact_label, fact_spec, location_label
@@ -27,22 +28,69 @@ def fact(visitor, name: str) -> str:
     return fact_display(name, visitor.get(name))
 
 
+@register.simple_tag
+def visitor_place(request) -> str:
+    """{% visitor_place request as place %}: "Tokyo, Japan", where the visitor is delivering to."""
+    return place_decided(request) if hasattr(request, "visitor") else ""
+
+
+@decision("place")
+def place_decided(request) -> str:
+    return location_label(request.visitor)
+
+
+@decision("consent-banner")
+def consent_banner_decided(request) -> bool:
+    """Whether the page asks for consent: until the visitor chose, and never to a robot."""
+    visitor = request.visitor
+    return not visitor.get("consent_chosen") and not visitor.is_bot
+
+
+@register.simple_tag
+def consent_banner_due(request) -> bool:
+    """{% consent_banner_due request as due %}"""
+    return consent_banner_decided(request) if hasattr(request, "visitor") else False
+
+
+def _slot_shown(decision) -> tuple:
+    """What a slot's decision shows: the variant, and in the "why" panel its reasons and arm."""
+    if decision is None:
+        return ()
+    return (
+        decision.variant,
+        decision.segment,
+        tuple(str(reason) for reason in decision.reasons),
+        getattr(decision.experiment, "key", None),
+        getattr(decision.arm, "name", None),
+    )
+
+
+@decision("slot", key=_slot_shown)
+def slot_decided(request, key: str):
+    """The slot's decision for the visitor; shown in a test, it is an exposure (also when the
+    page comes from the decision cache: answering again records it)."""
+    visitor = request.visitor
+    decision = slot_decide(key, visitor)
+    if decision is None or decision.variant is None or decision.variant.shows_nothing:
+        return decision
+    if decision.experiment is not None:
+        # Nothing touches the database: buffered with the page's other exposures.
+        record_exposure(request, visitor, decision.experiment.key)
+    return decision
+
+
 @register.simple_tag(takes_context=True)
 def slot(context, key: str, oob: bool = False) -> str:
     """{% slot "home-hero" %}: the slot's variant for this visitor, with its "why" link."""
     request = context.get("request")
-    visitor = getattr(request, "visitor", None)
-    if visitor is None:
+    if getattr(request, "visitor", None) is None:
         return ""
-    decision = slot_decide(key, visitor)
+    decision = slot_decided(request, key)
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
     cta_href = decision.variant.cta_url
-    experiment = decision.experiment
-    if experiment is not None:
-        # Rendered for a visitor in a test: that is the exposure (nothing touches the database).
-        record_exposure(request, visitor, experiment.key)
-        cta_href = click_url(experiment.key, cta_href)
+    if decision.experiment is not None:
+        cta_href = click_url(decision.experiment.key, cta_href)
     if decision.variant.block:
         return _block_render(context, request, decision, oob=oob)
     return render_to_string(
@@ -115,14 +163,35 @@ def profile_card(context) -> dict:
     visitor = getattr(request, "visitor", None)
     if visitor is None:
         return {"card": None}
-    return {"card": profile_card_context(request, visitor)}
+    return {"card": profile_card_decided(request)}
+
+
+def _card_shown(card: dict) -> tuple:
+    question = card["question"]
+    return (
+        card["allowed"],
+        question,
+        card["error"],
+        card["thanks"],
+        card["reward"],
+        card["bot"],
+        card["prompt"],
+        card["choices"],
+    )
+
+
+@decision("profile-card", key=_card_shown)
+def profile_card_decided(request) -> dict:
+    """What the profile card shows this visitor (the question, thanks, the reward)."""
+    return profile_card_context(request, request.visitor)
 
 
 @register.simple_tag(takes_context=True)
 def visitor_fact(context, name: str):
-    """{% visitor_fact "answer.name" as name %}: a raw fact of this request's visitor."""
-    visitor = getattr(context.get("request"), "visitor", None)
-    return visitor.get(name) if visitor is not None else None
+    """{% visitor_fact "answer.name" as name %}: a raw fact of this request's visitor (a page
+    showing it differs by its value: see personalization/decisions.py)."""
+    request = context.get("request")
+    return fact_decided(request, name) if hasattr(request, "visitor") else None
 
 
 # Facts the preview bar names already (the place, the area, the device) or that only make up

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from personalization.decisions import decision, fact_decided
 from personalization.history import viewed_note
 from personalization.middleware import StorefrontRequest
 
@@ -24,9 +25,14 @@ def catalog_season(visitor) -> str:
     return visitor.get("season") or Season.ALL_YEAR
 
 
+@decision("home-season")
+def home_season_decided(request: StorefrontRequest) -> str:
+    """What the home page's seasonal list depends on: the visitor's season."""
+    return catalog_season(request.visitor)
+
+
 def home(request: StorefrontRequest) -> HttpResponse:
-    visitor = request.visitor
-    season = catalog_season(visitor)
+    season = home_season_decided(request)
     products = Product.objects.active().for_listing()
     seasonal = list(products.filter(season=season).in_stock()[:8])
     newest = list(products.in_stock().order_by("-created_at")[:8])
@@ -49,7 +55,7 @@ def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpRes
         products = products.in_category(category)
     form = ProductFilterForm(request.GET)
     # Once we know the visitor's pet, listings show its products first-hand: "For your cat".
-    pet = request.visitor.get("answer.pet")
+    pet = fact_decided(request, "answer.pet")
     for_your_pet = pet in PetType.values and "pet" not in request.GET
     if for_your_pet:
         data = request.GET.copy()

@@ -30,6 +30,7 @@ from personalization.experiments.events import EventKind, record
 from personalization.visitor import Visitor, resolve_visitor
 from shop.basket.models import Basket
 from shop.catalog.models import Product
+from shop.catalog.snapshots import CATALOG
 from shop.offers.applicator import basket_price, offers_load, offers_recheck, pricing_context
 from shop.offers.results import PriceResult, VoucherTerms
 from shop.offers.services import (
@@ -310,6 +311,7 @@ def _place(
     offer_uses_record(order=order, result=priced, user=user)
     for line in lines:
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") - line.quantity)
+    CATALOG.bump()  # update() sends no signal: pages showing this stock change
     order_event_add(order=order, status=OrderStatus.AWAITING_PAYMENT)
     payment = Payment.objects.create(
         order=order,

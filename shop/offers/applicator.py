@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from kernel.languages import texts_of
 from kernel.money import currency_default, money_format, money_round
 from kernel.snapshot import Snapshot
+from personalization.decisions import decision
 from personalization.visitor import Visitor
 from shop.catalog.models import Product
 
@@ -330,11 +331,22 @@ def pricing_context(
     )
 
 
+def _offers_shown(context: PricingContext) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    # Prices are a function of the products and these offers; the reasons are shown with them.
+    return tuple((vo.offer.id, tuple(map(str, vo.reasons))) for vo in context.offers)
+
+
+@decision("offers", key=_offers_shown)
+def pricing_decided(request: HttpRequest) -> PricingContext:
+    """The offers (hence prices) for the request's visitor: a decision pages are shared by."""
+    return pricing_context(request.visitor)  # type: ignore[attr-defined]
+
+
 def request_pricing_context(request: HttpRequest) -> PricingContext:
     """The request's visitor's pricing context, built on first use and kept on the request."""
     held: PricingContext | None = getattr(request, "_pricing_context", None)
     if held is None:
-        held = pricing_context(request.visitor)  # type: ignore[attr-defined]
+        held = pricing_decided(request)
         request._pricing_context = held  # type: ignore[attr-defined]
     return held
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from personalization.experiments.events import record_return
 from personalization.profiling import erased_email
 from shop.catalog.models import Product
+from shop.catalog.snapshots import CATALOG
 from shop.offers.models import OrderDiscount
 
 from .models import Order, OrderEvent, OrderStatus
@@ -90,6 +91,7 @@ def _restock(order: Order) -> None:
     for line in order.lines.exclude(product=None):
         assert line.product_id is not None  # excluded above
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    CATALOG.bump()  # update() sends no signal: pages showing this stock change
 
 
 def order_event_email_queue(*, event_id: int) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.regions import place_name
+from personalization.decisions import decision
 from personalization.models import RegionSet
 from personalization.visitor import Visitor
 from shop.catalog.listing import listing_prices
@@ -82,8 +83,16 @@ class RecommendationBlock:
         visitor = getattr(request, "visitor", None)
         if visitor is None:
             return ""
+        page = Page.from_context(context)
+        if page.product is not None:
+            _page_products(request)[page.product.pk] = page.product
         try:
-            choice = self.choose(visitor=visitor, page=Page.from_context(context))
+            choice = choice_decided(
+                request,
+                self.key,
+                page.product.pk if page.product is not None else None,
+                tuple(sorted(page.basket)),
+            )
         except DatabaseError:
             # A recommendation is never worth an error page: the place is left out.
             logger.warning("Recommendation block %s failed", self.key, exc_info=True)
@@ -320,3 +329,37 @@ FOR_YOUR_PET = ForYourPet()
 RECENTLY_VIEWED = RecentlyViewed()
 CONTINUE = ContinueWhereYouLeftOff()
 POPULAR_NEAR_YOU = PopularNearYou()
+
+BLOCKS = {
+    block.key: block
+    for block in (BOUGHT_TOGETHER, GOES_WELL_WITH, BECAUSE_YOU_BOUGHT, FOR_YOUR_PET,
+                  RECENTLY_VIEWED, CONTINUE, POPULAR_NEAR_YOU)
+}  # fmt: skip
+
+
+def _page_products(request: Any) -> dict[int, Product]:
+    """The product a page shows, kept for its blocks (asked again for a later visitor, the
+    decision reads it from the database)."""
+    return vars(request).setdefault("_recommendations_products", {})
+
+
+def _choice_shown(choice: Choice | None) -> tuple | None:
+    """What a block shows of its choice: its title, and each product with why."""
+    if choice is None:
+        return None
+    return (choice.key, str(choice.title), tuple((p.pk, str(why)) for p, why in choice.items))
+
+
+@decision("recommendations", key=_choice_shown)
+def choice_decided(
+    request: Any, block_key: str, product_id: int | None, basket: tuple[int, ...]
+) -> Choice | None:
+    """A block's choice for this visitor on this page: a decision, so a page cache shares a
+    page between visitors shown the same products for the same reasons."""
+    product = None
+    if product_id is not None:
+        product = _page_products(request).get(product_id)
+        if product is None:
+            product = Product.objects.filter(pk=product_id).first()
+    page = Page(product=product, basket=frozenset(basket))
+    return BLOCKS[block_key].choose(visitor=request.visitor, page=page)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.defaultfilters import floatformat
 
 from kernel.snapshot import Snapshot
+from personalization.decisions import decision
 from personalization.visitor import Visitor
 
 from .models import Store
@@ -59,6 +64,20 @@ def store_near(visitor: Visitor) -> NearbyStore | None:
     region = visitor.region
     same_region = [s for s in stores if region and s.region == region]
     return NearbyStore(same_region[0], None) if same_region else None
+
+
+def _near_shown(nearby: NearbyStore | None) -> tuple[Any, ...] | None:
+    # The page shows the store and its distance in whole kilometres, as the template rounds it.
+    if nearby is None:
+        return None
+    km = nearby.distance_km
+    return (nearby.store, None if km is None else str(floatformat(km, 0)))
+
+
+@decision("store-near", key=_near_shown)
+def store_near_decided(request: HttpRequest) -> NearbyStore | None:
+    """The store near the request's visitor, as a decision pages are shared by."""
+    return store_near(request.visitor)  # type: ignore[attr-defined]
 
 
 def stores_by_distance(visitor: Visitor, *, vet_partners: bool = False) -> list[NearbyStore]:

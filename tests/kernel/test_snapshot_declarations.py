@@ -12,6 +12,7 @@ def test_every_app_declares_its_snapshots_once():
     names = [declared.name for declared in snapshots_declared()]
     assert sorted(names) == [
         "care-guides",
+        "catalog",
         "content",
         "experiments",
         "offers",

@@ -6,7 +6,7 @@ from django import template
 from django.http import HttpRequest
 
 from shop.catalog.models import Product
-from shop.stores.nearby import store_near
+from shop.stores.nearby import store_near_decided
 
 from ..applicator import ProductPrice, list_prices, request_pricing_context
 
@@ -44,7 +44,7 @@ def store_near_you(context: template.Context) -> dict[str, Any]:
     """The nearest store with its hours and store code, else the online offer."""
     request: HttpRequest | None = context.get("request")
     visitor = getattr(request, "visitor", None)
-    nearby = store_near(visitor) if visitor is not None else None
+    nearby = store_near_decided(request) if request is not None and visitor is not None else None
     store_codes = []
     online = []
     if request is not None and visitor is not None:

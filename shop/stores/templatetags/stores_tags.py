@@ -7,6 +7,8 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from personalization.decisions import decision
+
 from ..models import Store
 
 register = template.Library()
@@ -32,12 +34,30 @@ def support_hours(context) -> dict:
 
 
 def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
+    request = context.get("request")
+    if not hasattr(request, "visitor"):
+        return _hours_today(opens_at, closes_at, zone_name, city, None)
+    return hours_decided(request, opens_at.isoformat(), closes_at.isoformat(), zone_name, city)
+
+
+@decision("hours")
+def hours_decided(request, opens_at: str, closes_at: str, zone_name: str, city: str) -> dict:
+    """Today's hours in the visitor's time too: they change with the visitor's zone and, with
+    summer time, the date."""
+    return _hours_today(
+        datetime.time.fromisoformat(opens_at),
+        datetime.time.fromisoformat(closes_at),
+        zone_name,
+        city,
+        request.visitor.get("timezone"),
+    )
+
+
+def _hours_today(opens_at, closes_at, zone_name: str, city: str, visitor_zone) -> dict:
     zone = zoneinfo.ZoneInfo(zone_name)
     today = timezone.now().astimezone(zone).date()
     opens = datetime.datetime.combine(today, opens_at, tzinfo=zone)
     closes = datetime.datetime.combine(today, closes_at, tzinfo=zone)
-    visitor = getattr(context.get("request"), "visitor", None)
-    visitor_zone = visitor.get("timezone") if visitor is not None else None
     local = None
     if visitor_zone and visitor_zone != zone_name:
         theirs = zoneinfo.ZoneInfo(visitor_zone)
