@@ -109,9 +109,11 @@ def decision(
             )
             recorder: Recorder | None = vars(request).get(_RECORDER)
             if question not in answered:
+                # The key is part of the decision: what it reads of the visitor (a lazy
+                # reason, say) is the decision's own.
                 with _answering(request, recorder):
                     answer = function(*args, **kwargs)
-                answered[question] = (answer, _fingerprint_or_none(name, answer, key))
+                    answered[question] = (answer, _fingerprint_or_none(name, answer, key))
             answer, fingerprint = answered[question]
             if recorder is not None:
                 if fingerprint is None:

@@ -12,6 +12,7 @@ class LifecycleConfig(AppConfig):
     def ready(self) -> None:
         from kernel.snapshot import snapshot_register
 
-        from .guides import CARE_GUIDES
+        from .guides import CARE_GUIDES, REVIEWS
 
         snapshot_register(CARE_GUIDES)
+        snapshot_register(REVIEWS)

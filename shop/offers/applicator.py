@@ -331,9 +331,12 @@ def pricing_context(
     )
 
 
-def _offers_shown(context: PricingContext) -> tuple[tuple[int, tuple[str, ...]], ...]:
-    # Prices are a function of the products and these offers; the reasons are shown with them.
-    return tuple((vo.offer.id, tuple(map(str, vo.reasons))) for vo in context.offers)
+def _offers_shown(context: PricingContext) -> tuple[tuple[int, tuple[str, ...], str], ...]:
+    # Prices are a function of the products and these offers; the reasons and the sentence are
+    # shown with them (worded here, inside the decision, as they read the visitor).
+    return tuple(
+        (vo.offer.id, tuple(map(str, vo.reasons)), str(vo.sentence)) for vo in context.offers
+    )
 
 
 @decision("offers", key=_offers_shown)

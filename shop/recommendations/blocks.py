@@ -358,8 +358,9 @@ def choice_decided(
     page between visitors shown the same products for the same reasons."""
     product = None
     if product_id is not None:
-        product = _page_products(request).get(product_id)
-        if product is None:
-            product = Product.objects.filter(pk=product_id).first()
+        products = _page_products(request)
+        if product_id not in products:
+            products[product_id] = Product.objects.filter(pk=product_id).first()
+        product = products[product_id]
     page = Page(product=product, basket=frozenset(basket))
     return BLOCKS[block_key].choose(visitor=request.visitor, page=page)

@@ -19,6 +19,7 @@ def test_every_app_declares_its_snapshots_once():
         "questions",
         "recommendation-areas",
         "region-sets",
+        "reviews",
         "stores",
     ]
 
