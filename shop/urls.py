@@ -21,6 +21,7 @@ urlpatterns = [
     path("offers/", include("shop.offers.urls")),
     path("", include("personalization.urls")),
     path("t/", include("personalization.experiments.urls")),
+    path("accounts/messages/", include(never_cached("shop.journeys.urls"))),
     path("accounts/", include(never_cached("accounts.urls"))),
     path("accounts/", include(never_cached("allauth.urls"))),
     path("i18n/", include("django.conf.urls.i18n")),
