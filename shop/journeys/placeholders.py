@@ -34,10 +34,15 @@ def placeholders_check(text: str) -> list[str]:
     for _literal, field, spec, conversion in parts:
         if field is None:
             continue
-        if field not in PLACEHOLDERS or spec or conversion:
+        if field not in PLACEHOLDERS:
             problems.append(
                 _("Unknown placeholder {%(field)s}. Use one of: %(known)s.")
                 % {"field": field, "known": PLACEHOLDER_LIST}
+            )
+        elif spec or conversion:
+            problems.append(
+                _("Write the placeholder as {%(field)s}, with nothing after its name.")
+                % {"field": field}
             )
     return problems
 

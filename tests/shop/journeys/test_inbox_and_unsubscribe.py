@@ -78,7 +78,10 @@ def test_the_link_asks_before_unsubscribing(client, tokyo, sent):
 
 def test_a_tampered_token_is_refused_and_changes_nothing(client, tokyo, new_york, sent):
     token = unsubscribe_token(tokyo.pk)
-    forged = token.replace(str(tokyo.pk), str(new_york.pk), 1)
+    # Another customer's id with this customer's signature.
+    payload, signature = token.split(":", 1)
+    forged = unsubscribe_token(new_york.pk).split(":", 1)[0] + ":" + signature
+    assert forged != token
     for bad in (forged, token[:-2] + "xx", "nonsense"):
         path = reverse("journeys:unsubscribe", kwargs={"token": bad})
         response = client.post(path)
