@@ -18,6 +18,7 @@ from django.db import transaction
 from shop.demo.loaders.accounts import users_load
 from shop.demo.loaders.catalog import categories_load, product_pictures_load, products_load
 from shop.demo.loaders.experiments import experiments_load
+from shop.demo.loaders.journeys import journeys_load
 from shop.demo.loaders.offers import offers_load
 from shop.demo.loaders.orders import orders_load
 from shop.demo.loaders.personalization import content_load, questions_load, region_sets_load
@@ -46,6 +47,7 @@ def demo_load(*, images: bool = True) -> DemoReport:
         offers_load(tally=tally)
         orders_load(tally=tally)
         questions_load(tally=tally)
+        journeys_load(tally=tally)
         notes = users_load(tally=tally)
     notes += experiments_load(tally=tally)
     pictures = product_pictures_load() if images else None
