@@ -194,3 +194,9 @@ def test_no_action_for_anonymous_visitors(db, actions_framework, django_assert_n
     context = _Context("home", NOON_TOKYO, AnonymousUser())
     with django_assert_num_queries(0):
         assert list(newest_unread_message(visitor, context)) == []
+
+
+def test_my_account_links_to_the_messages_with_the_unread_count(client, tokyo, sent):
+    client.force_login(tokyo)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{reverse("journeys:inbox")}">1 unread message</a>' in page
