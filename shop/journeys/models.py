@@ -70,6 +70,19 @@ class Journey(models.Model):
             "can be compared with no journey."
         ),
     )
+    experiment = models.ForeignKey(
+        "experiments.Experiment",
+        verbose_name=_("experiment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Optional: compare the journey with no journey in an experiment (kind offer) whose "
+            "control arm gets no journey. A customer who takes part in it is held out when "
+            "their account tests in the control arm; the holdout share is then not used."
+        ),
+    )
     salt = models.CharField(max_length=16, default=_salt, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -181,6 +194,12 @@ class Run(models.Model):
     )
     started_at = models.DateTimeField(_("started"))
     holdout = models.BooleanField(_("holdout"), default=False)
+    # The journey's experiment arm the customer's account tests in, and its hashed visitor id:
+    # what their messages' events are recorded under.
+    arm = models.ForeignKey(
+        "experiments.Arm", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    experiment_visitor = models.CharField(max_length=32, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

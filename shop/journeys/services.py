@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from personalization.experiments.events import EventKind, record_assigned
 from personalization.slots import content, segment_result
 from personalization.visitor import Visitor, resolve_visitor
 from shop.orders.models import Order, OrderStatus
@@ -105,7 +106,14 @@ def steps_schedule(*, now: datetime) -> int:
                 )
             )
         if new:
-            written += len(Message.objects.bulk_create(new, ignore_conflicts=True))
+            before = Message.objects.filter(run=run).count()
+            Message.objects.bulk_create(new, ignore_conflicts=True)
+            added = Message.objects.filter(run=run).count() - before
+            written += added
+            # Held out: the moment the customer would have been sent it is their exposure.
+            if run.holdout and added:
+                for message in new[:added]:
+                    message_event(run, EventKind.EXPOSURE, at=message.due_at)
         if len(done) + len(new) >= len(steps):
             Run.objects.filter(pk=run.pk).update(finished_at=now)
     return written
@@ -162,7 +170,7 @@ def message_deliver(*, message_id: int, now: datetime) -> str:
         message = (
             Message.objects.due(at=now)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("run__order", "run__product", "step", "user")
+            .select_related("run__journey", "run__order", "run__product", "step", "user")
             .filter(pk=message_id)
             .first()
         )
@@ -194,7 +202,21 @@ def message_deliver(*, message_id: int, now: datetime) -> str:
             email_state=EmailState.PENDING if wants_email and allowed else EmailState.NONE,
             **fields,
         )
+    transaction.on_commit(lambda: message_event(message.run, EventKind.EXPOSURE, at=now))
     return "sent"
+
+
+def message_event(run: Run, kind: str, *, at: datetime) -> None:
+    """Record a message's event in the journey's experiment, if the customer takes part."""
+    if run.arm_id is not None and run.experiment_visitor:
+        assert run.journey.experiment_id is not None  # an arm is only given with one
+        record_assigned(
+            experiment_id=run.journey.experiment_id,
+            arm_id=run.arm_id,
+            visitor=run.experiment_visitor,
+            kind=kind,
+            at=at,
+        )
 
 
 def _cap_frees_at(*, user_id: int, now: datetime) -> datetime | None:
@@ -458,6 +480,8 @@ def message_open(*, message: Message) -> None:
 
 
 def message_click(*, message: Message) -> None:
+    """The customer followed the message's button: counted once, in the experiment too."""
     now = timezone.now()
     Message.objects.filter(pk=message.pk, read_at=None).update(read_at=now)
-    Message.objects.filter(pk=message.pk, clicked_at=None).update(clicked_at=now)
+    if Message.objects.filter(pk=message.pk, clicked_at=None).update(clicked_at=now):
+        message_event(message.run, EventKind.CLICK, at=now)

@@ -18,6 +18,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
 from kernel.regions import time_zone_for
+from personalization.experiments.assignment import (
+    arm_pick,
+    experiments,
+    is_enrolled,
+    visitor_hash,
+)
+from personalization.experiments.models import VisitorAccount
 from personalization.models import Answer
 from shop.basket.models import Basket
 from shop.orders.models import Order, OrderEvent, OrderStatus
@@ -49,14 +56,36 @@ def runs_start(*, now: datetime) -> int:
 
 
 def _run(journey: Journey, *, user_id: int, key: str, at: datetime, **extra) -> Run:
+    holdout, arm_id, visitor = _assignment(journey, user_id=user_id, at=at)
     return Run(
         journey=journey,
         user_id=user_id,
         key=key,
         started_at=at,
-        holdout=journey.holds_out(user_id),
+        holdout=holdout,
+        arm_id=arm_id,
+        experiment_visitor=visitor,
         **extra,
     )
+
+
+def _assignment(journey: Journey, *, user_id: int, at: datetime) -> tuple[bool, int | None, str]:
+    """(held out?, arm id, hashed visitor id) for a customer starting the journey.
+
+    With a running experiment, the arm is the one the customer's account tests in — the arm
+    it was given (kept on the account), else the experiment's own hash of its visitor id — so
+    the orders the shop records for that visitor count in the same arm as the journey's
+    messages. Customers outside the experiment, and journeys without one, use the journey's
+    own holdout share."""
+    entry = experiments().by_id.get(journey.experiment_id) if journey.experiment_id else None
+    if entry is not None and entry.is_running(at):
+        account = VisitorAccount.objects.filter(user_id=user_id).first()
+        if account is not None and is_enrolled(entry, account.visitor_id):
+            arm = entry.arm(account.assignments.get(entry.key, "")) or arm_pick(
+                entry, account.visitor_id
+            )
+            return arm.is_control, arm.id, visitor_hash(account.visitor_id)
+    return journey.holds_out(user_id), None, ""
 
 
 def _candidates(journey: Journey, *, since: datetime, now: datetime) -> Iterable[Run]:

@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from personalization.experiments.events import EventKind, record
-
 from .models import Contact, Message
 from .services import (
     UNSUBSCRIBE_SALT,
@@ -55,7 +53,6 @@ def message_go(request: HttpRequest, pk: int) -> HttpResponse:
     assert request.user.is_authenticated  # login_required
     message = get_object_or_404(Message.objects.shown(), pk=pk, user=request.user)
     message_click(message=message)
-    record(request, EventKind.CLICK)
     # Only links the shop wrote itself (a local path) are ever followed.
     return redirect(message.url if message.url.startswith("/") else "journeys:inbox")
 
