@@ -66,7 +66,7 @@ class JourneyAdmin(admin.ModelAdmin):
     list_filter = ("active", "trigger")
     prepopulated_fields = {"key": ("name",)}
     readonly_fields = ("active_since",)
-    fields = ("name", "key", "trigger", "active", "active_since", "holdout_percent")
+    fields = ("name", "key", "trigger", "active", "active_since", "holdout_percent", "experiment")
     inlines = [StepInline]
     actions = ["activate", "deactivate"]
 
