@@ -6,6 +6,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -53,8 +54,9 @@ def message_go(request: HttpRequest, pk: int) -> HttpResponse:
     assert request.user.is_authenticated  # login_required
     message = get_object_or_404(Message.objects.shown(), pk=pk, user=request.user)
     message_click(message=message)
-    # Only links the shop wrote itself (a local path) are ever followed.
-    return redirect(message.url if message.url.startswith("/") else "journeys:inbox")
+    # Only links to this site are ever followed (the shop writes them; this is a second lock).
+    local = url_has_allowed_host_and_scheme(message.url, allowed_hosts=None)
+    return redirect(message.url if local else "journeys:inbox")
 
 
 @login_required

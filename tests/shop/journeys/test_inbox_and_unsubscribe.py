@@ -200,3 +200,10 @@ def test_my_account_links_to_the_messages_with_the_unread_count(client, tokyo, s
     client.force_login(tokyo)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert f'href="{reverse("journeys:inbox")}">1 unread message</a>' in page
+
+
+def test_the_button_never_leads_off_the_site(client, tokyo, sent):
+    Message.objects.filter(pk=sent.pk).update(url="//evil.example.com/")
+    client.force_login(tokyo)
+    response = client.get(reverse("journeys:go", kwargs={"pk": sent.pk}))
+    assert response["Location"] == reverse("journeys:inbox")
