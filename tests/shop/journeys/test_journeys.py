@@ -255,3 +255,30 @@ def test_a_left_basket_reminds_once_unless_the_customer_ordered(tokyo, product, 
     assert message.body == product.name
     assert message.url == reverse("basket:detail")
     assert message.email_state == EmailState.SENT
+
+
+def test_a_sign_up_without_an_order_gets_a_welcome_once(db, product):
+    user = customer(time_zone="Asia/Tokyo")
+    type(user).objects.filter(pk=user.pk).update(date_joined=at(-1))
+    make_journey(trigger=Trigger.SIGNED_UP, steps=[{"body_en": "Welcome {name}", "link": "home"}])
+    customer_with_order = customer(time_zone="Asia/Tokyo")
+    paid_order(customer_with_order, product=product, paid_at=at(-2))
+
+    journeys_run(now=NOON_TOKYO)
+    journeys_run(now=at(1))
+
+    assert [m.body for m in sent_to(user)] == ["Welcome Aiko"]
+    assert sent_to(customer_with_order) == []
+
+
+def test_an_answer_to_a_profile_question_starts_its_journey(db):
+    from personalization.models import Answer
+
+    user = customer(time_zone="Asia/Tokyo")
+    make_journey(trigger=Trigger.ANSWERED, steps=[{"body_en": "Thanks {name}", "link": "home"}])
+    Answer.objects.create(user=user, key="pet", value="cat", answered_at=at(-1))
+    Answer.objects.create(user=user, key="name", value="Aiko", answered_at=at(-0.5))
+
+    journeys_run(now=NOON_TOKYO)
+
+    assert [m.body for m in sent_to(user)] == ["Thanks Aiko"]
