@@ -10,4 +10,4 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Journeys")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import checks, receivers  # noqa: F401
