@@ -207,3 +207,10 @@ def test_the_button_never_leads_off_the_site(client, tokyo, sent):
     client.force_login(tokyo)
     response = client.get(reverse("journeys:go", kwargs={"pk": sent.pk}))
     assert response["Location"] == reverse("journeys:inbox")
+
+
+def test_the_messages_page_speaks_japanese(client, tokyo, sent):
+    client.force_login(tokyo)
+    page = client.get(reverse("journeys:inbox"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "未読メッセージ 1件" in page
+    assert "お役立ち情報・リマインダー・お得な情報をメールでも受け取る" in page
