@@ -130,15 +130,19 @@ def _anchor_at(run: Run, step: Step) -> datetime | None:
     return min(times) if times else None
 
 
+def _ordered_since(run: Run) -> bool:
+    """Whether the customer placed another order (not cancelled) since the run began."""
+    return (
+        Order.objects.filter(user_id=run.user_id, created_at__gt=run.started_at)
+        .exclude(pk__in=[run.order_id] if run.order_id else [])
+        .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT])
+        .exists()
+    )
+
+
 def _conditions_met(run: Run, step: Step, *, now: datetime, visitor: list[Visitor]) -> bool:
-    if step.only_without_new_order:
-        ordered = (
-            Order.objects.filter(user_id=run.user_id, created_at__gt=run.started_at)
-            .exclude(pk__in=[run.order_id] if run.order_id else [])
-            .exclude(status__in=[OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT])
-        )
-        if ordered.exists():
-            return False
+    if step.only_without_new_order and _ordered_since(run):
+        return False
     if step.segment_id is not None:
         compiled = content().segments.get(step.segment_id)
         if compiled is None:  # a segment without conditions or a broken one matches nobody
@@ -164,7 +168,8 @@ def contact_zone(contact: Contact, user: Any):
 
 def message_deliver(*, message_id: int, now: datetime) -> str:
     """Show one due message in the customer's inbox, if it is daytime for them and the cap
-    allows; returns "sent", "night" or "capped" (both deferred), or "" if another worker has it.
+    allows; returns "sent", "night" or "capped" (both deferred), "skipped" (the customer
+    ordered while it waited) or "" if another worker has it.
     """
     with transaction.atomic():
         message = (
@@ -187,6 +192,10 @@ def message_deliver(*, message_id: int, now: datetime) -> str:
         if morning > now:
             Message.objects.filter(pk=message.pk).update(due_at=morning)
             return "night"
+        if message.step.only_without_new_order and _ordered_since(message.run):
+            # Deferred overnight or by the cap, and the customer ordered meanwhile.
+            Message.objects.filter(pk=message.pk).update(state=MessageState.SKIPPED)
+            return "skipped"
         if message.kind == StepKind.MARKETING:
             free = _cap_frees_at(user_id=message.user_id, now=now)
             if free is not None:

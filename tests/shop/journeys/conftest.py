@@ -71,6 +71,8 @@ def paid_order(
     )  # fmt: skip
     event = OrderEvent.objects.create(order=order, status=OrderStatus.PAID, emailed_at=paid_at)
     OrderEvent.objects.filter(pk=event.pk).update(created_at=paid_at)
+    Order.objects.filter(pk=order.pk).update(created_at=paid_at)
+    order.created_at = paid_at
     return order
 
 

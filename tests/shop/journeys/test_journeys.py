@@ -199,8 +199,7 @@ def test_a_step_for_those_who_have_not_ordered_since_is_skipped_after_an_order(t
     make_journey(steps=[{"delay_days": 30, "only_without_new_order": True}])
     paid_order(tokyo, product=product)
     journeys_run(now=NOON_TOKYO)
-    again = paid_order(tokyo, product=product, paid_at=at(24))
-    type(again).objects.filter(pk=again.pk).update(created_at=at(24))
+    paid_order(tokyo, product=product, paid_at=at(24))
 
     journeys_run(now=at(30 * 24))
 
@@ -282,3 +281,20 @@ def test_an_answer_to_a_profile_question_starts_its_journey(db):
     journeys_run(now=NOON_TOKYO)
 
     assert [m.body for m in sent_to(user)] == ["Thanks Aiko"]
+
+
+def test_a_reminder_deferred_overnight_is_dropped_if_the_customer_orders_meanwhile(
+    new_york, product
+):
+    make_journey(steps=[{"only_without_new_order": True}])
+    paid_order(new_york, product=product, country="US", region="US-NY")
+    journeys_run(now=NOON_TOKYO)  # 23:00 in New York: waits for the morning
+    first = Message.objects.get()
+    again = paid_order(new_york, product=product, paid_at=at(2))
+
+    journeys_run(now=at(10))  # 09:00 in New York
+
+    first.refresh_from_db()
+    assert first.state == MessageState.SKIPPED
+    # Only the second order's own message goes.
+    assert [m.run.order for m in sent_to(new_york)] == [again]
