@@ -62,6 +62,7 @@ bench: install messages
 	$(BIN)/python bench/vouchers.py
 	$(BIN)/python bench/experiments.py
 	$(BIN)/python bench/actions.py
+	$(BIN)/python bench/journeys.py
 
 worker: install
 	$(BIN)/celery -A shop worker --beat --loglevel INFO

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "shop.lifecycle",
     "shop.support",
     "shop.recommendations",
+    "shop.journeys",
     "shop.demo",
 ]
 
@@ -314,6 +315,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Storefront <shop@exam
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SHOP_EMAIL_MAX_ATTEMPTS = 8
 SHOP_EMAIL_RETRY_DELAY = 300  # seconds before the second try; doubles after each
+# Journeys (shop.journeys; see README "Journeys"): messages reach a customer from 09:00 until
+# 20:00 their time, at most JOURNEYS_CAP_MESSAGES marketing messages in JOURNEYS_CAP_HOURS.
+JOURNEYS_DAYTIME = (9, 20)
+JOURNEYS_CAP_MESSAGES = 1
+JOURNEYS_CAP_HOURS = 24
+JOURNEYS_TRIGGER_DAYS = 3  # how far back a sweep looks for triggers
+JOURNEYS_BASKET_IDLE_HOURS = 4  # a basket untouched this long counts as left
+JOURNEYS_EMAIL_LEASE_MINUTES = 15  # an e-mail "being sent" longer than this was perhaps sent
+JOURNEYS_BATCH = 500  # messages and e-mails per sweep
+# `manage.py demo_clock` moves journeys' time ahead; it rewrites order timelines: never live.
+JOURNEYS_DEMO_CLOCK = env_bool("JOURNEYS_DEMO_CLOCK", DEBUG)
 
 # Celery: without a broker, tasks run in process (the laptop default).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -365,6 +377,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "personalization.experiments.tasks.purge_events",
         "schedule": crontab(hour=4, minute=45),
     },
+    # Lifecycle journeys: start runs, schedule and deliver due steps, send their e-mails.
+    "journeys-run": {
+        "task": "shop.journeys.tasks.journeys_run",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
+    },
     # Housekeeping: expired sessions and anonymous baskets nobody can come back to.
     "purge-abandoned-baskets": {
         "task": "shop.basket.tasks.purge_abandoned_baskets",
@@ -400,11 +418,13 @@ PERSONALIZATION_ACTION_PROVIDERS = [
     "shop.lifecycle.providers.care_guide",
     "shop.lifecycle.providers.review_request",
     "shop.lifecycle.providers.season_ahead",
+    "shop.journeys.actions.newest_unread_message",
 ]
 PERSONALIZATION_ACTION_STATE = {
     "orders": "shop.lifecycle.state.orders_recent",
     "basket": "shop.lifecycle.state.basket_current",
     "reviewed": "shop.lifecycle.state.products_reviewed",
+    "message": "shop.journeys.actions.unread_message",
 }
 # Blocks a slot's variant may show (personalization/blocks.py): the recommendations.
 PERSONALIZATION_BLOCKS = {

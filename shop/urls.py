@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("personalization.urls")),
     path("t/", include("personalization.experiments.urls")),
     path("actions/", include("personalization.actions.urls")),
+    path("accounts/messages/", include(never_cached("shop.journeys.urls"))),
     path("accounts/", include(never_cached("accounts.urls"))),
     path("accounts/", include(never_cached("allauth.urls"))),
     path("i18n/", include("django.conf.urls.i18n")),

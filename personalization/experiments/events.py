@@ -32,7 +32,7 @@ from .sticky import request_state
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EventKind", "record", "record_return", "visitor_arms"]
+__all__ = ["EventKind", "record", "record_assigned", "record_return", "visitor_arms"]
 
 
 def _visitor(subject: HttpRequest | Visitor | None) -> Visitor | None:
@@ -207,4 +207,30 @@ def record_return(
         return event_buffer().push([item])
     except Exception:
         logger.warning("An experiment return was not recorded", exc_info=True)
+        return False
+
+
+def record_assigned(
+    *,
+    experiment_id: int,
+    arm_id: int,
+    visitor: str,
+    kind: str,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Buffer one event for a visitor whose arm is already known, away from any request (a
+    journey's message sent or clicked): `visitor` is the hashed visitor id the arm was given
+    to. Never raises."""
+    try:
+        item = json.dumps(
+            {
+                "e": experiment_id, "a": arm_id, "v": visitor, "k": str(kind), "x": None,
+                "m": None, "o": "", "d": "", "r": "", "s": [],
+                "t": (at or timezone.now()).isoformat(),
+            },
+            separators=(",", ":"),
+        )  # fmt: skip
+        return event_buffer().push([item])
+    except Exception:
+        logger.warning("An experiment event was not recorded", exc_info=True)
         return False

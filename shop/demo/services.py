@@ -18,6 +18,7 @@ from django.db import transaction
 from shop.demo.loaders.accounts import users_load
 from shop.demo.loaders.catalog import categories_load, product_pictures_load, products_load
 from shop.demo.loaders.experiments import experiments_load
+from shop.demo.loaders.journeys import journeys_load
 from shop.demo.loaders.lifecycle import lifecycle_load
 from shop.demo.loaders.offers import offers_load
 from shop.demo.loaders.orders import orders_load
@@ -49,6 +50,7 @@ def demo_load(*, images: bool = True) -> DemoReport:
         offers_load(tally=tally)
         orders_load(tally=tally)
         questions_load(tally=tally)
+        journeys_load(tally=tally)
         notes = users_load(tally=tally)
         notes += lifecycle_load(tally=tally)
         notes += support_load(tally=tally)
