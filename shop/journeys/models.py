@@ -234,16 +234,16 @@ class EmailState(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Perhaps sent (worker stopped midway; not sent again)")
 
 
-class MessageQuerySet(models.QuerySet):
-    def due(self, *, at) -> MessageQuerySet:
+class JourneyMessageQuerySet(models.QuerySet):
+    def due(self, *, at) -> JourneyMessageQuerySet:
         return self.filter(state=MessageState.SCHEDULED, due_at__lte=at)
 
-    def email_due(self, *, at) -> MessageQuerySet:
+    def email_due(self, *, at) -> JourneyMessageQuerySet:
         return self.filter(state=MessageState.SENT, email_state=EmailState.PENDING).filter(
             models.Q(email_next_attempt_at=None) | models.Q(email_next_attempt_at__lte=at)
         )
 
-    def shown(self) -> MessageQuerySet:
+    def shown(self) -> JourneyMessageQuerySet:
         """What the customer sees in their inbox: sent messages, newest first."""
         return self.filter(state=MessageState.SENT).order_by("-sent_at", "-id")
 
@@ -283,7 +283,7 @@ class Message(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     email_error = models.CharField(_("e-mail error"), max_length=500, blank=True)
 
-    objects = MessageQuerySet.as_manager()
+    objects = JourneyMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ("-due_at", "-id")

@@ -337,7 +337,7 @@ BLOCKS = {
 }  # fmt: skip
 
 
-def _page_products(request: Any) -> dict[int, Product]:
+def _page_products(request: Any) -> dict[int, Product | None]:
     """The product a page shows, kept for its blocks (asked again for a later visitor, the
     decision reads it from the database)."""
     return vars(request).setdefault("_recommendations_products", {})
