@@ -39,12 +39,12 @@ def slot(context, key: str, oob: bool = False) -> str:
         return ""
     cta_href = decision.variant.cta_url
     experiment = decision.experiment
+    if decision.variant.block:
+        return _block_render(context, request, decision, oob=oob)
     if experiment is not None:
         # Rendered for a visitor in a test: that is the exposure (nothing touches the database).
         record_exposure(request, visitor, experiment.key)
         cta_href = click_url(experiment.key, cta_href)
-    if decision.variant.block:
-        return _block_render(context, request, decision, oob=oob)
     return render_to_string(
         f"personalization/slots/{decision.slot.kind}.html",
         {
@@ -74,6 +74,9 @@ def _block_render(context, request, decision, *, oob: bool = False) -> str:
         return click_url(experiment.key, url) if experiment is not None else url
 
     html = block.render(request=request, context=context.flatten(), link=link)
+    if html and experiment is not None:
+        # Shown: that is the exposure. A block with nothing to show was seen by nobody.
+        record_exposure(request, request.visitor, experiment.key)
     if not html and not oob:
         return ""
     return render_to_string(
