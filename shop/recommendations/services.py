@@ -251,9 +251,9 @@ def _card(shapes: _Shapes, row: Sequence[Any]) -> Product:
     (`main_image`)."""
     size = len(shapes.product.attnames)
     product: Product = shapes.product.build(list(row[:size]))
-    category = shapes.category.build(list(row[size : size + 2]))
-    product._state.fields_cache["category"] = category
-    values = row[size + 2]
+    end = size + len(shapes.category.attnames)
+    product._state.fields_cache["category"] = shapes.category.build(list(row[size:end]))
+    values = row[end]  # the picture
     if isinstance(values, str):  # SQLite hands the subquery's JSON back as text…
         values = json.loads(values)
     if values and isinstance(values.get("renditions"), str):  # …and a JSON column inside it
@@ -286,7 +286,8 @@ def bought_together(
         f"ORDER BY n.{quote('score')} DESC, n.{quote('neighbour_id')} LIMIT %s"
     )
     rows = _rows(sql, [*source_params, *excluded_params, limit * 3])
-    size = len(shapes.product.attnames) + 3
+    # After the card's columns: the product's, its category's, its picture.
+    size = len(shapes.product.attnames) + len(shapes.category.attnames) + 1
     found: dict[int, Recommendation] = {}
     because: dict[int, Product] = {}
     for row in rows:
