@@ -88,10 +88,10 @@ def fill() -> None:
     copy(
         Product,
         ["name", "name_en", "slug", "category_id", "description", "price", "stock",
-         "pet_type", "season", "is_active", "created_at", "updated_at"],
+         "pet_type", "season", "pack_unit", "is_active", "created_at", "updated_at"],
         (
             (f"Bench product {n}", f"Bench product {n}", f"bench-{n}", category.pk, "", 1000,
-             0 if n % 20 == 0 else 50, PETS[n // 8 % 5], "all", "t", now, now)
+             0 if n % 20 == 0 else 50, PETS[n // 8 % 5], "all", "", "t", now, now)
             for n in range(PRODUCTS)
         ),
     )  # fmt: skip

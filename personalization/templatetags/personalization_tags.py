@@ -73,10 +73,19 @@ def slot_decided(request, key: str):
     decision = slot_decide(key, visitor)
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return decision
-    if decision.experiment is not None:
-        # Nothing touches the database: buffered with the page's other exposures.
+    if decision.experiment is not None and not decision.variant.block:
+        # Nothing touches the database: buffered with the page's other exposures. (A block
+        # counts only once it has something to show: `block_exposure_decided`.)
         record_exposure(request, visitor, decision.experiment.key)
     return decision
+
+
+@decision("block-exposure")
+def block_exposure_decided(request, experiment_key: str) -> bool:
+    """A tested block that showed something: the exposure (a decision, so a page from the
+    decision cache counts it too)."""
+    record_exposure(request, request.visitor, experiment_key)
+    return True
 
 
 @register.simple_tag(takes_context=True)
@@ -122,6 +131,9 @@ def _block_render(context, request, decision, *, oob: bool = False) -> str:
         return click_url(experiment.key, url) if experiment is not None else url
 
     html = block.render(request=request, context=context.flatten(), link=link)
+    if html and experiment is not None:
+        # Shown: that is the exposure. A block with nothing to show was seen by nobody.
+        block_exposure_decided(request, experiment.key)
     if not html and not oob:
         return ""
     return render_to_string(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.regions import place_name
+from personalization.conf import app_settings
 from personalization.decisions import decision
 from personalization.models import RegionSet
 from personalization.visitor import Visitor
@@ -112,6 +113,12 @@ class RecommendationBlock:
         )
 
 
+def held_out(visitor: Visitor) -> bool:
+    """In the site-wide personalization holdout: shown only what everyone is shown (what the
+    page's product or basket goes with, the shop's best sellers), nothing from their facts."""
+    return bool(visitor.get("holdout"))
+
+
 def _items(found: list[Recommendation], why: Callable[[Recommendation], str]) -> tuple:
     return tuple((rec.product, why(rec)) for rec in found)
 
@@ -170,7 +177,7 @@ class BecauseYouBought(RecommendationBlock):
 
     def choose(self, *, visitor: Visitor, page: Page) -> Choice | None:
         bought = visitor.get("recent_purchases") or []
-        if not bought:
+        if not bought or held_out(visitor):
             return None
         found = services.bought_together(product_ids=bought, exclude=page.excluded, limit=LIMIT)
         return Choice(
@@ -189,7 +196,12 @@ class BecauseYouBought(RecommendationBlock):
 
 def visitor_pet(visitor: Visitor, product: Product | None = None) -> tuple[str, str] | None:
     """The pet to recommend for, and why: their answer, else what they bought for, else the
-    product they are looking at, else what they looked at most."""
+    product they are looking at, else what they looked at most. In the holdout: only the
+    product's."""
+    if held_out(visitor):
+        if product is not None and product.pet_type in PetType.values:
+            return product.pet_type, "product"
+        return None
     answer = visitor.get("answer.pet")
     if answer in PetType.values:
         return answer, "answer"
@@ -244,7 +256,7 @@ class RecentlyViewed(RecommendationBlock):
 
     def choose(self, *, visitor: Visitor, page: Page) -> Choice | None:
         viewed = visitor.get("recently_viewed") or []
-        if not visitor.allows("personalization") or not viewed:
+        if not visitor.allows("personalization") or not viewed or held_out(visitor):
             return None
         found = services.products_by_id(product_ids=viewed, exclude=page.excluded, limit=LIMIT)
         return Choice(
@@ -262,7 +274,7 @@ class ContinueWhereYouLeftOff(RecommendationBlock):
 
     def choose(self, *, visitor: Visitor, page: Page) -> Choice | None:
         viewed = visitor.get("recently_viewed") or []
-        if not visitor.allows("personalization") or not viewed:
+        if not visitor.allows("personalization") or not viewed or held_out(visitor):
             return None
         found = services.products_by_id(product_ids=viewed, exclude=page.excluded, limit=1)
         return Choice(
@@ -306,6 +318,8 @@ class PopularNearYou(RecommendationBlock):
     label = _("Popular near you this season")
 
     def choose(self, *, visitor: Visitor, page: Page) -> Choice | None:
+        if held_out(visitor):
+            return self._whole_shop(page)
         country = visitor.get("country") or ""
         region = visitor.get("region") or ""
         local_date = visitor.get("local_date") or timezone.localdate()
@@ -319,6 +333,16 @@ class PopularNearYou(RecommendationBlock):
             return None
         found = services.popular_in(area=area, season=season, exclude=page.excluded, limit=LIMIT)
         title = popular_title(area, season, narrowest=areas[0] if areas else "")
+        return Choice(title, _items(found, lambda rec: title), self.key)
+
+    def _whole_shop(self, page: Page) -> Choice | None:
+        """What the holdout sees: the whole shop's best sellers in the shop's own season (its
+        country, its time zone), whoever and wherever the visitor is."""
+        season = shopping_season(timezone.localdate().month, country=app_settings.DEFAULT_COUNTRY)
+        if services.popular_area(areas=(), season=season) is None:
+            return None
+        found = services.popular_in(area="", season=season, exclude=page.excluded, limit=LIMIT)
+        title = popular_title("", season, narrowest="")
         return Choice(title, _items(found, lambda rec: title), self.key)
 
 

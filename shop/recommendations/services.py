@@ -7,22 +7,24 @@ product the reason it is there.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Model
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from kernel.snapshot import Snapshot
-from shop.catalog.models import Product, ProductImage
+from shop.catalog.models import Category, Product, ProductImage
 
-from .compute import NeighbourRows, popularity_top
+from .compute import POPULAR_KEPT, NeighbourRows, popularity_top
 from .models import Build, Neighbour, Popularity
 
 # Fewer products than this in an area's season is too little to call it popular there.
@@ -138,30 +140,120 @@ POPULARITY_AREAS: Snapshot[dict[tuple[str, str], int]] = Snapshot(
 
 
 # --- Reading (one query per block) ----------------------------------------------------------
+#
+# A block's query is one of three shapes (bought together, an area's best sellers, products by
+# id), written as SQL once per process and run through the connection's cursor: the ORM would
+# compile the same statement again on every page, and build every joined row as a model
+# instance, which costs several times what the database takes to run it. Each row becomes the
+# card's product straight away (`Model.from_db`, as the ORM does, with the database's own
+# converters): only what a card reads is loaded, like `.only()`, and the product's names in
+# every language, so that `product.name` is the one the product page shows in the active
+# language. Stock and "active" are read by the same query: never a stale answer.
 
+# What a card reads of its product: its link, its names, what pricing reads (price, former
+# price, pet type, category and the category's parent), and what the add-to-basket form reads.
+_CARD_FIELDS = ("id", "slug", "category_id", "price", "compare_at_price", "stock", "pet_type",
+                "is_active")  # fmt: skip
 _IMAGE_FIELDS = ("id", "image", "alt_text", "width", "height", "renditions", "position")
 
 
-def _with_picture(queryset: QuerySet, column: str) -> QuerySet:
-    """Annotate each row with its product's first picture (`column` holds the product's id in
-    the queryset's own table), in the same query: no prefetch, a second query.
+def _names() -> tuple[str, ...]:
+    """The product's name in every language (`name_en`, `name_ja`), its translated columns."""
+    return tuple(build_localized_fieldname("name", code) for code, _label in settings.LANGUAGES)
 
-    Written as SQL: the same subquery built with Subquery(JSONObject(...)) cost Django more to
-    compile than the database takes to run the whole block."""
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    pairs = ", ".join(f"'{name}', {connection.ops.quote_name(name)}" for name in _IMAGE_FIELDS)
-    build = "json_build_object" if connection.vendor == "postgresql" else "json_object"
-    sql = (
-        f"SELECT {build}({pairs}) FROM {ProductImage._meta.db_table} "  # noqa: S608 - ours
-        f"WHERE product_id = {table}.{connection.ops.quote_name(column)} "
-        'ORDER BY "position", id LIMIT 1'
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Columns of one model read from a row: their SQL, and how they become an instance."""
+
+    model: type[Model]
+    attnames: tuple[str, ...]  # in the model's field order, as `from_db` takes them
+    columns: str  # the select list, for the table's alias
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+    @classmethod
+    def of(cls, model: type[Model], alias: str, wanted: Iterable[str]) -> _Loaded:
+        wanted = set(wanted)
+        fields = [f for f in model._meta.concrete_fields if f.attname in wanted]
+        quote = connection.ops.quote_name
+        converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(alias)
+            found = tuple(
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            )
+            if found:
+                converters.append((index, found, column))
+        return cls(
+            model,
+            tuple(f.attname for f in fields),
+            ", ".join(f"{alias}.{quote(cast(str, f.column))}" for f in fields),
+            tuple(converters),
+        )
+
+    def build(self, values: list[Any]) -> Any:
+        for index, found, column in self.converters:
+            for converter in found:
+                values[index] = converter(values[index], column, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    product: _Loaded  # the card's product
+    category: _Loaded  # its category, as pricing reads it
+    because: _Loaded  # the product a recommendation comes from: its names
+    cards: str  # the select list of a card: product, category, picture
+    joins: str  # from the card's product to its category
+    available: str  # what a card may show: active, in stock
+
+
+@functools.cache
+def _shapes(vendor: str) -> _Shapes:
+    """The SQL of the cards, once per process (and database vendor)."""
+    quote = connection.ops.quote_name
+    product = _Loaded.of(Product, "p", (*_CARD_FIELDS, *_names()))
+    category = _Loaded.of(Category, "c", ("id", "parent_id"))
+    because = _Loaded.of(Product, "s", ("id", *_names()))
+    pairs = ", ".join(f"'{name}', i.{quote(name)}" for name in _IMAGE_FIELDS)
+    build = "json_build_object" if vendor == "postgresql" else "json_object"
+    # The product's first picture, in the same statement: no prefetch, no second query.
+    picture = (
+        f"(SELECT {build}({pairs}) FROM {quote(ProductImage._meta.db_table)} i "
+        f'WHERE i.product_id = p.id ORDER BY i."position", i.id LIMIT 1)'
     )
-    return queryset.annotate(picture=RawSQL(f"({sql})", (), output_field=CharField()))
+    return _Shapes(
+        product=product,
+        category=category,
+        because=because,
+        cards=f"{product.columns}, {category.columns}, {picture}",
+        joins=(f"JOIN {quote(Category._meta.db_table)} c ON c.id = p.{quote('category_id')}"),
+        available=f"p.{quote('is_active')} AND p.{quote('stock')} > 0",
+    )
 
 
-def _card(product: Product, row: Any) -> Product:
-    """Give a product its picture as the card reads it (`main_image`), from the annotation."""
-    values = row.picture
+def _in(column: str, values: Collection[int]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`: one array parameter on PostgreSQL (one statement whatever
+    their number), else a list of parameters."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _card(shapes: _Shapes, row: Sequence[Any]) -> Product:
+    """A card's product from its row: with its category, and its picture as the card reads it
+    (`main_image`)."""
+    size = len(shapes.product.attnames)
+    product: Product = shapes.product.build(list(row[:size]))
+    end = size + len(shapes.category.attnames)
+    product._state.fields_cache["category"] = shapes.category.build(list(row[size:end]))
+    values = row[end]  # the picture
     if isinstance(values, str):  # SQLite hands the subquery's JSON back as text…
         values = json.loads(values)
     if values and isinstance(values.get("renditions"), str):  # …and a JSON column inside it
@@ -169,13 +261,6 @@ def _card(product: Product, row: Any) -> Product:
     images = [ProductImage(product=product, **values)] if values else []
     product._prefetched_objects_cache = {"images": images}  # type: ignore[attr-defined]
     return product
-
-
-def _available(queryset: QuerySet, path: str, exclude: Collection[int]) -> QuerySet:
-    queryset = queryset.filter(**{f"{path}is_active": True, f"{path}stock__gt": 0})
-    if exclude:
-        queryset = queryset.exclude(**{f"{path}pk__in": list(exclude)})
-    return queryset
 
 
 def bought_together(
@@ -186,29 +271,56 @@ def bought_together(
     if not product_ids:
         return []
     sources = list(dict.fromkeys(product_ids))[:20]
+    shapes = _shapes(connection.vendor)
+    quote = connection.ops.quote_name
+    pair = quote(Neighbour._meta.db_table)
+    from_sources, source_params = _in(f"n.{quote('product_id')}", sources)
+    excluded, excluded_params = _in("p.id", {*exclude, *sources})
     # A product keeps at most 12 neighbours: the sort reads a few rows per source.
-    rows = _with_picture(
-        _available(
-            Neighbour.objects.filter(product_id__in=sources), "neighbour__", {*exclude, *sources}
-        ).select_related("neighbour__category", "product"),
-        "neighbour_id",
-    ).order_by("-score", "neighbour_id")[: limit * 3]
+    sql = (
+        f"SELECT {shapes.cards}, {shapes.because.columns} "  # noqa: S608 - our names
+        f"FROM {pair} n JOIN {quote(Product._meta.db_table)} p "
+        f"ON p.id = n.{quote('neighbour_id')} {shapes.joins} "
+        f"JOIN {quote(Product._meta.db_table)} s ON s.id = n.{quote('product_id')} "
+        f"WHERE {from_sources} AND {shapes.available} AND NOT ({excluded}) "
+        f"ORDER BY n.{quote('score')} DESC, n.{quote('neighbour_id')} LIMIT %s"
+    )
+    rows = _rows(sql, [*source_params, *excluded_params, limit * 3])
+    # After the card's columns: the product's, its category's, its picture.
+    size = len(shapes.product.attnames) + len(shapes.category.attnames) + 1
     found: dict[int, Recommendation] = {}
+    because: dict[int, Product] = {}
     for row in rows:
-        if row.neighbour_id not in found and len(found) < limit:
-            found[row.neighbour_id] = Recommendation(_card(row.neighbour, row), row.product)
+        if row[0] in found:
+            continue
+        source_id = row[size]
+        if source_id not in because:
+            because[source_id] = shapes.because.build(list(row[size:]))
+        found[row[0]] = Recommendation(_card(shapes, row), because[source_id])
+        if len(found) == limit:
+            break
     return list(found.values())
 
 
 def _popular(*, area: str, season: str, exclude: Collection[int], limit: int) -> list[Product]:
-    # The index is in this order: the first rows of the area's range, no sort.
-    rows = _with_picture(
-        _available(
-            Popularity.objects.filter(area=area, season=season), "product__", exclude
-        ).select_related("product__category"),
-        "product_id",
-    ).order_by("-units", "product_id")[:limit]
-    return [_card(row.product, row) for row in rows]
+    shapes = _shapes(connection.vendor)
+    quote = connection.ops.quote_name
+    excluded, excluded_params = _in("p.id", exclude)
+    # The area's best sellers first (at most POPULAR_KEPT rows, from the start of the index's
+    # range), then their products one by one until the block is full: joined before the limit,
+    # the planner, which cannot guess how many rows an area has, may look up all 200 products.
+    sql = (
+        f"SELECT {shapes.cards} "  # noqa: S608 - our names
+        f"FROM (SELECT {quote('product_id')}, {quote('units')} "
+        f"FROM {quote(Popularity._meta.db_table)} "
+        f"WHERE {quote('area')} = %s AND {quote('season')} = %s "
+        f"ORDER BY {quote('units')} DESC, {quote('product_id')} LIMIT {POPULAR_KEPT}) r "
+        f"JOIN {quote(Product._meta.db_table)} p ON p.id = r.{quote('product_id')} {shapes.joins} "
+        f"WHERE {shapes.available} AND NOT ({excluded}) "
+        f"ORDER BY r.{quote('units')} DESC, r.{quote('product_id')} LIMIT %s"
+    )
+    rows = _rows(sql, [area, season, *excluded_params, limit])
+    return [_card(shapes, row) for row in rows]
 
 
 def popular_area(*, areas: Iterable[str], season: str) -> str | None:
@@ -244,8 +356,12 @@ def products_by_id(
     wanted = [pk for pk in dict.fromkeys(product_ids) if pk not in exclude][:limit]
     if not wanted:
         return []
-    rows = _with_picture(
-        _available(Product.objects.filter(pk__in=wanted), "", ()).select_related("category"), "id"
+    shapes = _shapes(connection.vendor)
+    chosen, params = _in("p.id", wanted)
+    sql = (
+        f"SELECT {shapes.cards} "  # noqa: S608 - our names
+        f"FROM {connection.ops.quote_name(Product._meta.db_table)} p {shapes.joins} "
+        f"WHERE {chosen} AND {shapes.available}"
     )
-    by_id = {row.pk: _card(row, row) for row in rows}
+    by_id = {row[0]: _card(shapes, row) for row in _rows(sql, params)}
     return [Recommendation(by_id[pk]) for pk in wanted if pk in by_id]

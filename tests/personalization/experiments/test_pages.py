@@ -44,8 +44,9 @@ def test_the_control_is_exposed_too(as_visitor):
 
 
 def test_a_running_experiment_adds_no_sql_query_to_the_page(
-    as_visitor, django_capture_on_commit_callbacks
+    as_visitor, django_capture_on_commit_callbacks, settings
 ):
+    settings.PAGECACHE_ENABLED = False  # what a render costs, not a page from the cache
     client = as_visitor("q" * 22)
     client.get("/")  # warm: snapshots loaded, the id and session cookies set
     without = queries(client)

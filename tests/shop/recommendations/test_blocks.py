@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -315,3 +316,35 @@ def test_adding_with_htmx_swaps_goes_well_with_without_what_was_just_added(clien
         re.S,
     ).group(0)
     assert "Bonito Flakes" in swapped and "Tofu Litter" not in swapped
+
+
+def test_a_stock_change_is_seen_on_the_next_page(client, cat_shop):
+    """Stock is read with each block's one query: the checkout's update (no signal, no save)
+    takes a product out of every block at once, and a restock brings it back."""
+    from shop.catalog.models import Product
+
+    food, litter, toy, treats = cat_shop
+    assert "Tofu Litter" in block(client.get(food.get_absolute_url()).content.decode(),
+                                  "bought-together")  # fmt: skip
+    Product.objects.filter(pk=litter.pk).update(stock=0)
+    assert "Tofu Litter" not in client.get(food.get_absolute_url()).content.decode()
+    Product.objects.filter(pk=litter.pk).update(stock=5)
+    assert "Tofu Litter" in block(client.get(food.get_absolute_url()).content.decode(),
+                                  "bought-together")  # fmt: skip
+
+
+def test_cards_show_names_in_the_visitors_language_and_the_product_pages_price(client, cat_shop):
+    food, litter, toy, treats = cat_shop
+    litter.name_ja = "おからの猫砂"
+    litter.price, litter.compare_at_price = Decimal("980"), Decimal("1200")
+    litter.save()
+    japanese = client.get(food.get_absolute_url(), headers={"accept-language": "ja"})
+    together = block(japanese.content.decode(), "bought-together")
+    assert "おからの猫砂" in together
+    assert "Bonito Flakes" in together  # no Japanese name: the English one
+    english = client.get(food.get_absolute_url(), headers={"accept-language": "en"})
+    together = block(english.content.decode(), "bought-together")
+    page = client.get(litter.get_absolute_url(), headers={"accept-language": "en"})
+    price = re.search(r'<p class="price[^"]*">(.*?)</p>', page.content.decode(), re.S).group(1)
+    card = re.search(r"Tofu Litter.*?<p class=\"price\">(.*?)</p>", together, re.S).group(1)
+    assert price.startswith(card) and "980" in card and "1,200" in card

@@ -155,3 +155,62 @@ def test_each_block_shown_costs_the_page_one_query(
     # One query per block; served from the decision cache, the blocks also read the page's
     # product once (the page itself is not rendered, so nothing else asked for it).
     assert with_blocks - without_blocks == shown + 1
+
+
+def test_a_block_with_nothing_to_show_records_no_exposure(as_visitor, shop):
+    food, _litter = shop
+    slot = Slot.objects.get(key="product-recs-3")
+    challenger = Variant.objects.create(
+        slot=slot, name="Continue instead", block="continue", is_active=False
+    )
+    experiment = Experiment.objects.create(
+        key="recs-empty", name="Recently viewed or continue", kind=ExperimentKind.SLOT,
+        slot=slot, traffic_percent=100,
+    )  # fmt: skip
+    Arm.objects.create(experiment=experiment, key="control", name="Control", is_control=True)
+    Arm.objects.create(experiment=experiment, key="b", name="Continue", variant=challenger)
+    experiment_start(experiment=experiment)
+
+    # Nothing viewed yet: neither arm has anything to show, and nobody was exposed.
+    html = as_visitor(visitor_with_arm("recs-empty", "b")).get(food.get_absolute_url())
+    assert 'id="slot-product-recs-3"' not in html.content.decode()
+    assert [json.loads(item)["k"] for item in buffered()] == []
+
+
+# --- The personalization holdout ------------------------------------------------------------
+
+
+def held_out_id(held_out: bool) -> str:
+    from personalization.experiments.assignment import in_holdout
+
+    return next(
+        vid for n in range(10_000) if in_holdout(vid := f"visitor-{n:014d}"[:22]) == held_out
+    )
+
+
+@pytest.mark.parametrize("held_out", [True, False])
+def test_the_holdout_sees_only_what_everyone_sees(as_visitor, settings, db, held_out):
+    settings.PERSONALIZATION_HOLDOUT_PERCENT = 50
+    food = ProductFactory(name="Tuna Kibble", pet_type="cat")
+    litter = ProductFactory(name="Tofu Litter", pet_type="cat")
+    bowls = [ProductFactory(name=f"Bowl {n}", pet_type="dog") for n in range(4)]
+    for _ in range(2):
+        ordered([food, litter], days_ago=0)
+    for bowl in bowls:
+        ordered([bowl], region="JP-01", days_ago=0)
+    recommendations_rebuild()
+    client = as_visitor(held_out_id(held_out))
+    client.get(litter.get_absolute_url())  # something viewed
+    product_page = titles(client.get(food.get_absolute_url()).content.decode())
+    home = titles(client.get("/", REMOTE_ADDR="1.0.16.1").content.decode())
+
+    # What the page's product goes with, and its pet's best sellers: the same for everyone.
+    assert product_page[:2] == ["Often bought together", "Best sellers for a cat"]
+    if held_out:
+        assert "Recently viewed" not in product_page
+        assert "Continue where you left off" not in home
+        # The whole shop's best sellers, named as such, wherever the visitor is.
+        assert len(home) == 1 and home[0].startswith("Popular in our shop this ")
+    else:
+        assert "Recently viewed" in product_page
+        assert "Continue where you left off" in home
