@@ -4,12 +4,13 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from shop.catalog.snapshots import CATALOG
 from shop.offers.models import OrderDiscount
 
 from .models import Order, OrderEvent, OrderStatus
+
+EmailRow = TypeVar("EmailRow", bound=Model)
 
 logger = logging.getLogger(__name__)
 
@@ -139,19 +142,23 @@ def order_event_email_send(*, event_id: int, now: datetime | None = None) -> boo
 
 
 def _email_claim(*, event_id: int, now: datetime) -> OrderEvent | None:
+    return email_claim(due=OrderEvent.objects.email_due(at=now), pk=event_id, now=now)
+
+
+def email_claim(*, due: QuerySet[EmailRow], pk: int, now: datetime) -> EmailRow | None:
+    """Claim row `pk` of the e-mails `due` for sending: counted as an attempt with the next one
+    scheduled, under a row lock another worker skips (so two never send the same e-mail, and a
+    worker killed midway leaves it to the retry). Shared by every transactional e-mail outbox
+    (order events, support replies): rows with `email_attempts` and `email_next_attempt_at`."""
     with transaction.atomic():
-        event = (
-            OrderEvent.objects.email_due(at=now)
-            .select_for_update(skip_locked=True)
-            .filter(pk=event_id)
-            .first()
-        )
-        if event is None:
+        row = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+        if row is None:
             return None
-        event.email_attempts += 1
-        event.email_next_attempt_at = now + email_retry_delay(attempts=event.email_attempts)
-        event.save(update_fields=["email_attempts", "email_next_attempt_at"])
-    return event
+        outbox: Any = row  # any model with the two fields above
+        outbox.email_attempts += 1
+        outbox.email_next_attempt_at = now + email_retry_delay(attempts=outbox.email_attempts)
+        row.save(update_fields=["email_attempts", "email_next_attempt_at"])
+    return row
 
 
 def email_retry_delay(*, attempts: int) -> timedelta:

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from shop.orders.models import Order
-from shop.orders.services import email_failure_is_permanent, email_retry_delay
+from shop.orders.services import email_claim, email_failure_is_permanent
 
 from .hours import Estimate, Team, estimate, team_load
 from .models import Conversation, ConversationStatus, Message, SavedReply, Topic, Waiting
@@ -391,18 +391,9 @@ def reply_email_queue(*, message_id: int, delay: datetime.timedelta) -> None:
 def reply_email_send(*, message_id: int, now: datetime.datetime | None = None) -> bool:
     """Send one reply's e-mail if it is due (claimed first, as order e-mails are)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        message = (
-            Message.objects.email_due(at=now)
-            .select_for_update(skip_locked=True)
-            .filter(pk=message_id)
-            .first()
-        )
-        if message is None:
-            return False
-        message.email_attempts += 1
-        message.email_next_attempt_at = now + email_retry_delay(attempts=message.email_attempts)
-        message.save(update_fields=["email_attempts", "email_next_attempt_at"])
+    message = email_claim(due=Message.objects.email_due(at=now), pk=message_id, now=now)
+    if message is None:
+        return False
     conversation = message.conversation
     try:
         with translation.override(conversation.language):
