@@ -64,7 +64,10 @@ def database_options(**changes):
 
 
 @pytest.fixture
-def shop_client(product) -> Client:
+def shop_client(product, settings) -> Client:
+    # Pages that query the database on every request: rendered, not from the decision cache
+    # (a page from the cache may need no query at all).
+    settings.PAGECACHE_ENABLED = False
     return Client(raise_request_exception=False)
 
 

@@ -27,12 +27,24 @@ def redis_commands(monkeypatch) -> list[str]:
 
 
 def test_a_warm_home_page_reads_every_snapshot_version_with_one_mget(
-    shared_cache, client, product, redis_commands
+    shared_cache, client, product, redis_commands, settings
 ):
+    settings.PAGECACHE_ENABLED = False  # a page rendered, not one from the decision cache
     assert client.get(reverse("catalog:home")).status_code == 200  # loads, fills Redis
     redis_commands.clear()
     assert client.get(reverse("catalog:home")).status_code == 200
     assert redis_commands == ["MGET"]
+
+
+def test_a_home_page_from_the_decision_cache_costs_three_redis_commands(
+    shared_cache, client, product, redis_commands
+):
+    assert client.get(reverse("catalog:home")).status_code == 200  # recorded and stored
+    redis_commands.clear()
+    page = client.get(reverse("catalog:home"))
+    assert page["X-Page-Cache"] == "hit"
+    # The versions, the URL's recipes, the page under the answers' fingerprint.
+    assert redis_commands == ["MGET", "GET", "MGET"]
 
 
 def test_a_change_committed_between_two_pages_shows_on_the_next_one(
