@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -308,3 +308,13 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An image saved through `image.save(name, content)` can reach the database without its
+        # size; every later load of the row would then open the file to measure it (Django's
+        # ImageField fills a missing width and height on load). Measure it once, here.
+        if self.image and (self.width is None or self.height is None):
+            self.width, self.height = self.image.width, self.image.height
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "width", "height"}
+        super().save(*args, **kwargs)

@@ -87,3 +87,17 @@ def test_cards_lazy_load_their_images(client):
     ProductImageFactory(product=ProductFactory(name="Lazy"))
     content = client.get("/products/").content.decode()
     assert 'loading="lazy"' in content
+
+
+@pytest.mark.django_db
+def test_an_image_saved_by_code_keeps_its_size_so_loading_it_never_opens_the_file():
+    from django.core.files.base import ContentFile
+
+    from shop.catalog.models import ProductImage
+
+    image = ProductImage(product=ProductFactory(), alt_text="A bowl", position=0)
+    image.image.save("bowl.png", ContentFile(png_bytes(300, 200)), save=True)
+    assert ProductImage.objects.filter(pk=image.pk).values_list("width", "height").get() == (
+        300,
+        200,
+    )
