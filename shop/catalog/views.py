@@ -79,13 +79,19 @@ def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpRes
     )
 
 
+@decision("viewed")
+def viewed_decided(request: StorefrontRequest, product_id: int, pet_type: str) -> None:
+    """Keep the product in the visitor's "recently viewed" cookie (only if they allowed
+    personalization). A decision, so a page from the decision cache is noted too."""
+    viewed_note(request, product_id, pet_type)
+
+
 def product_detail(request: StorefrontRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(
         Product.objects.active().select_related("category__parent").prefetch_related("images"),
         slug=slug,
     )
-    # Kept in the visitor's "recently viewed" cookie, only if they allowed personalization.
-    viewed_note(request, product.pk, product.pet_type)
+    viewed_decided(request, product.pk, product.pet_type)
     return render(
         request,
         "catalog/product_detail.html",

@@ -55,6 +55,11 @@ def ordered(
 @pytest.fixture
 def consenting_client() -> Client:
     """A browser that allowed personalization and analytics."""
+    return consenting_browser()
+
+
+def consenting_browser() -> Client:
+    """A new browser that allowed personalization and analytics."""
     response = HttpResponse()
     consent_store(response, purposes={"personalization", "analytics"})
     client = Client()

@@ -22,7 +22,7 @@ from shop.recommendations.blocks import (
 )
 from tests.factories import ProductFactory, ProductImageFactory, UserFactory
 
-from .conftest import ordered
+from .conftest import consenting_browser, ordered
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,17 @@ def test_recently_viewed_and_continue_where_you_left_off_with_consent(consenting
     viewed = block(page, "recently-viewed")
     assert viewed.index("Seen 1") < viewed.index("Seen 0")
     assert "You looked at this recently" in viewed
+
+
+def test_a_product_page_from_the_decision_cache_is_remembered_as_viewed_too(db):
+    product = ProductFactory(name="Seen by two")
+    first, second = consenting_browser(), consenting_browser()
+    assert first.get(product.get_absolute_url())["X-Page-Cache"] == "miss"
+    page = second.get(product.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"  # the same decisions: the page the first one stored
+    assert "sf_viewed" in page.cookies
+    home = second.get("/").content.decode()
+    assert "Seen by two" in block(home, "continue")
 
 
 def test_without_consent_nothing_viewed_is_kept_or_shown(client):
