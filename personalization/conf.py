@@ -74,6 +74,9 @@ DEFAULTS = {
     "ACTION_EXPERIMENT": "next-best-action",
     # Blocks a variant may show (personalization/blocks.py): {key: dotted path of the block}.
     "BLOCKS": {},
+    # Answers of decisions declared `shared=True` one process keeps for every visitor with the
+    # same facts (personalization/decisions.py); 0 answers each of them for each request.
+    "SHARED_ANSWERS": 20_000,
 }
 
 

@@ -19,6 +19,15 @@ session notes that it was read); such a page is never shared. A feature that rea
 without declaring its decision makes its pages uncached, never leaks one visitor's page to
 another.
 
+**Shared answers.** A decision declared `shared=True` promises more: its answer depends on
+nothing but the visitor facts it reads, the editor data, the language and the clock's minute,
+and answering it changes nothing. Then one process answers it once for every visitor with the
+same values of the facts it read (tracked while it answers, nested decisions included) and
+keeps the answer with its fingerprint (`PERSONALIZATION_SHARED_ANSWERS` answers at most, under
+the snapshot versions, for the current minute of the clock). A visitor whose facts differ in
+one that the decision read gets an answer of its own. While it answers, the decision sees an
+empty `visitor.memo`, so that nothing another decision derived from facts reaches it unread.
+
 An answer's fingerprint is taken from plain data (str, numbers, Decimal, dates, None, tuples,
 lists, dicts, sets, dataclasses, lazy translations) and model rows (by label and primary key:
 their content is covered by the snapshot versions). Anything else cannot be fingerprinted, and
@@ -37,10 +46,15 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
+from django.core.signals import setting_changed
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 
-from .visitor import RECORDER_KEY
+from kernel.snapshot import snapshots_declared
+
+from .conf import app_settings
+from .visitor import READERS_KEY, RECORDER_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,6 +73,14 @@ Question = tuple[str, tuple[Any, ...]]
 # live exactly as long as the request).
 _ANSWERS = "_decisions_answered"
 _RECORDER = RECORDER_KEY
+_VERSIONS = "_decisions_versions"
+# The session's contents, as one more "fact" a decision may read.
+_SESSION = "\x00session"
+# A fact name no visitor has a value for: reading all facts at once.
+_EVERY_FACT = "*"
+
+# A request's answer: the answer, its fingerprint (None: not plain data) and the facts read.
+_Answered = tuple[Any, "str | None", frozenset[str]]
 
 
 class Unfingerprintable(TypeError):
@@ -87,34 +109,40 @@ _registry: dict[str, Callable[..., Any]] = {}
 
 
 def decision(
-    name: str, *, key: Callable[[Any], Any] | None = None
+    name: str, *, key: Callable[[Any], Any] | None = None, shared: bool = False
 ) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Declare a function of `(request, *args)` as the decision `name`.
 
     Its answer may depend on the request's visitor, its session and editor data (under snapshot
     versions), never on anything else about the request. `args` must be plain values (they are
     kept to ask the question again for the next visitor). `key(answer)` is what the page shows
-    of the answer, fingerprinted instead of the whole answer."""
+    of the answer, fingerprinted instead of the whole answer. `shared=True`: the answer depends
+    only on the facts it reads (no session, no side effect) and is reused across requests."""
     if name in _registry:
         raise ValueError(f"The decision {name!r} is declared twice.")
 
     def declare(function: Callable[P, T]) -> Callable[P, T]:
+        def answer_now(request: HttpRequest, args: tuple[Any, ...]) -> tuple[Any, str | None]:
+            answer = function(request, *args)  # type: ignore[arg-type]
+            return answer, _fingerprint_or_none(name, answer, key)
+
         @wraps(function)
         def decided(*args: P.args, **kwargs: P.kwargs) -> T:
             request = cast("HttpRequest", args[0])
-            rest = args[1:]
-            question: Question = (name, tuple(rest))
-            answered: dict[Question, tuple[Any, str | None]] = vars(request).setdefault(
-                _ANSWERS, {}
-            )
+            question: Question = (name, tuple(args[1:]))
+            answered: dict[Question, _Answered] = vars(request).setdefault(_ANSWERS, {})
             recorder: Recorder | None = vars(request).get(_RECORDER)
             if question not in answered:
-                # The key is part of the decision: what it reads of the visitor (a lazy
-                # reason, say) is the decision's own.
-                with _answering(request, recorder):
-                    answer = function(*args, **kwargs)
-                    answered[question] = (answer, _fingerprint_or_none(name, answer, key))
-            answer, fingerprint = answered[question]
+                if shared and _sharing(request):
+                    answered[question] = _shared_answer(request, question, answer_now)
+                else:
+                    # The key is part of the decision: what it reads of the visitor (a lazy
+                    # reason, say) is the decision's own.
+                    with _answering(request, recorder) as read:
+                        found = answer_now(request, question[1])
+                    answered[question] = (*found, frozenset(read))
+            answer, fingerprint, read = answered[question]
+            _note_reads(request, read)  # an enclosing decision depends on them too
             if recorder is not None:
                 if fingerprint is None:
                     recorder.undeclared.add(f"decision:{name}")
@@ -129,20 +157,128 @@ def decision(
 
 
 @contextmanager
-def _answering(request: HttpRequest, recorder: Recorder | None) -> Iterator[None]:
-    """Inside a decision, fact and session reads are the decision's own."""
-    if recorder is None:
-        yield
-        return
+def _answering(request: HttpRequest, recorder: Recorder | None) -> Iterator[set[str]]:
+    """Inside a decision, fact and session reads are the decision's own: yields the names of
+    the facts it reads (the session counts as one)."""
+    visitor = request.visitor  # type: ignore[attr-defined]
+    readers: list[set[str]] = visitor.memo.setdefault(READERS_KEY, [])
+    read: set[str] = set()
+    readers.append(read)
     session = getattr(request, "session", None)
     accessed = getattr(session, "accessed", False)
-    recorder.depth += 1
+    if session is not None:
+        session.accessed = False
+    if recorder is not None:
+        recorder.depth += 1
     try:
-        yield
+        yield read
     finally:
-        recorder.depth -= 1
-        if session is not None and recorder.depth == 0:
-            session.accessed = accessed
+        readers.pop()
+        if recorder is not None:
+            recorder.depth -= 1
+        if session is not None:
+            if session.accessed:
+                read.add(_SESSION)
+            # A page being recorded does not read the session when one of its decisions does.
+            outermost = recorder is not None and recorder.depth == 0
+            session.accessed = accessed or (session.accessed and not outermost)
+
+
+def _note_reads(request: HttpRequest, read: Iterable[str]) -> None:
+    visitor = getattr(request, "visitor", None)
+    if visitor is not None:
+        for reader in visitor.memo.get(READERS_KEY, ()):
+            reader.update(read)
+
+
+# Shared answers, in this process: by question, language, versions and minute, the sets of facts
+# its answers read; by those and the facts' values, the answer and its fingerprint.
+_shared_reads: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
+_shared: dict[tuple[Any, ...], tuple[Any, str | None]] = {}
+# Sets of facts kept per question: visitors whose answers read yet other facts answer afresh.
+_SHARED_READS_KEPT = 8
+
+
+def shared_answers_forget(**_kwargs: Any) -> None:
+    """Drop every shared answer (settings changed, or a test starts)."""
+    _shared_reads.clear()
+    _shared.clear()
+
+
+setting_changed.connect(shared_answers_forget)
+
+
+def _sharing(request: HttpRequest) -> bool:
+    visitor = getattr(request, "visitor", None)
+    return bool(app_settings.SHARED_ANSWERS) and visitor is not None and not visitor.is_preview
+
+
+def editor_versions(request: HttpRequest) -> str:
+    """Every snapshot's version as this request sees it (worked out once per request)."""
+    found = vars(request).get(_VERSIONS)
+    if found is None:
+        found = ",".join(f"{s.name}={s.version()}" for s in snapshots_declared())
+        vars(request)[_VERSIONS] = found
+    return cast(str, found)
+
+
+def _shared_answer(
+    request: HttpRequest,
+    question: Question,
+    answer_now: Callable[[HttpRequest, tuple[Any, ...]], tuple[Any, str | None]],
+) -> _Answered:
+    """The answer another visitor with the same values of the facts read got, else a new one
+    (kept for the next)."""
+    visitor = request.visitor  # type: ignore[attr-defined]
+    minute = int(visitor.now.timestamp()) // 60
+    asked = (question, translation.get_language(), editor_versions(request), minute)
+    for names in _shared_reads.get(asked, ()):
+        values = _values(request, names)
+        found = _shared.get((asked, names, values)) if values is not None else None
+        if found is not None:
+            return (*found, frozenset(names))
+    # Nothing another decision derived from this visitor's facts may reach the answer unread.
+    held = dict(visitor.memo)
+    visitor.memo.clear()
+    visitor.memo.update(
+        {k: held[k] for k in (READERS_KEY, RECORDER_KEY) if k in held},
+    )
+    try:
+        with _answering(request, vars(request).get(_RECORDER)) as read:
+            found = answer_now(request, question[1])
+    finally:
+        visitor.memo.clear()
+        visitor.memo.update(held)
+    names = tuple(sorted(read))
+    values = _values(request, names) if _EVERY_FACT not in read else None
+    if values is not None:
+        if len(_shared) >= app_settings.SHARED_ANSWERS:
+            shared_answers_forget()  # bounded: the next requests answer afresh
+        known = _shared_reads.setdefault(asked, [])
+        if names not in known and len(known) < _SHARED_READS_KEPT:
+            known.append(names)
+        _shared[(asked, names, values)] = found
+    return (*found, frozenset(read))
+
+
+def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """This visitor's values of the facts `names` (not counted as read), or None when one is
+    not plain data."""
+    facts = request.visitor.facts  # type: ignore[attr-defined]
+    found = []
+    try:
+        for name in names:
+            if name == _SESSION:
+                session = request.session  # type: ignore[attr-defined]
+                accessed = session.accessed
+                found.append(_canonical(dict(session.items())))
+                session.accessed = accessed
+            else:
+                fact = facts.get(name)
+                found.append(_canonical(None if fact is None else fact.value))
+    except Unfingerprintable:
+        return None
+    return tuple(found)
 
 
 def _fingerprint_or_none(name: str, answer: Any, key: Callable[[Any], Any] | None) -> str | None:
@@ -208,17 +344,20 @@ def recording(request: HttpRequest) -> Iterator[Recorder]:
 def answers(request: HttpRequest, questions: Iterable[Question]) -> tuple[str, ...] | None:
     """The fingerprints of this request's answers to `questions` (asked again, in memory), or
     None when one of them cannot be answered (not declared in this process, or failed)."""
+    answered: dict[Question, _Answered] = vars(request).setdefault(_ANSWERS, {})
     found = []
-    for name, args in questions:
-        decided = _registry.get(name)
-        if decided is None:
-            return None
-        try:
-            decided(request, *args)
-        except Exception:
-            logger.warning("The decision %r failed to answer again", name, exc_info=True)
-            return None
-        fingerprint = vars(request)[_ANSWERS][(name, tuple(args))][1]
+    for question in questions:
+        if question not in answered:
+            name, args = question
+            decided = _registry.get(name)
+            if decided is None:
+                return None
+            try:
+                decided(request, *args)
+            except Exception:
+                logger.warning("The decision %r failed to answer again", name, exc_info=True)
+                return None
+        fingerprint = answered[question][1]
         if fingerprint is None:
             return None
         found.append(fingerprint)

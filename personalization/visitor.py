@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 # Where a page being recorded keeps its decisions recorder in the visitor's memo.
 RECORDER_KEY = "_decisions_recorder"
+# Where the decisions being answered keep the names of the facts they read (one set each, the
+# innermost last): a shared answer is reused for visitors with the same values of those facts.
+READERS_KEY = "_decisions_readers"
 
 
 class Source(StrEnum):
@@ -102,6 +105,8 @@ class Visitor:
         recorder = self.memo.get(RECORDER_KEY)
         if recorder is not None:
             recorder.note_read(name)
+        for reader in self.memo.get(READERS_KEY, ()):
+            reader.add(name)
 
     def __getitem__(self, name: str) -> Any:
         # Templates try `visitor["is_preview"]` before the attribute: not a fact read.

@@ -28,7 +28,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache as cache_in_process
 from pathlib import Path
@@ -45,8 +47,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from kernel.snapshot import snapshots_declared
-from personalization.decisions import Question, answers, recording
+from personalization.decisions import Question, answers, editor_versions, recording
 from personalization.preview import preview_overrides
 from shop.basket.services import SESSION_KEY as BASKET_KEY
 
@@ -77,6 +78,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY": 200,
     # Seconds a CDN may keep a response that is the same for every visitor.
     "PUBLIC_SECONDS": 60,
+    # Pages each process keeps in its own memory too (the most recently served), so that a hit
+    # needs no round trip to Redis; 0 keeps none.
+    "LOCAL_PAGES": 2000,
+    # Seconds a process uses its copy of a URL's recipes before reading Redis's again: a recipe
+    # another process found is used here that much later (this one renders the page meanwhile).
+    "LOCAL_RECIPES_SECONDS": 2,
 }
 
 
@@ -166,15 +173,21 @@ def _serve(
     kwargs: dict[str, Any],
 ) -> HttpResponse:
     base = _base_key(request)
-    recipes: list[tuple[Question, ...]] = cache.get(_recipes_key(base)) or []
-    candidates = {}
-    for recipe in recipes:
+    recipes = _recipes(base)
+    candidates = []
+    for digest, recipe in recipes:
         found = answers(request, recipe)
-        if found is not None:
-            candidates[_page_key(base, recipe, found)] = recipe
-    stored = cache.get_many(list(candidates)) if candidates else {}
+        if found is None:
+            continue
+        key = _page_key(base, digest, found)
+        entry = _local_page(key)
+        if entry is not None:
+            return _from_stored(request, entry)
+        candidates.append(key)
+    stored = cache.get_many(candidates) if candidates else {}
     for key in candidates:
         if key in stored:
+            _local_page_keep(key, stored[key])
             return _from_stored(request, stored[key])
 
     with recording(request) as recorder:
@@ -187,16 +200,67 @@ def _serve(
         response[HEADER] = "uncacheable"
         return response
     recipe = tuple(recorder.questions)
-    found = tuple(recorder.questions.values())
+    digest = _recipe_digest(recipe)
+    key = _page_key(base, digest, tuple(recorder.questions.values()))
     body = _with_placeholders(request, response.content.decode(response.charset))
     entry = (response.status_code, response["Content-Type"], zlib.compress(body.encode(), 6))
-    cache.set(_page_key(base, recipe, found), entry, timeout=_setting("TIMEOUT"))
-    if recipe not in recipes:
+    cache.set(key, entry, timeout=_setting("TIMEOUT"))
+    _local_page_keep(key, entry)
+    if all(digest != known for known, _recipe in recipes):
         # Newest first; a race between workers may drop one, which costs one more render.
-        kept = [recipe, *recipes][: _setting("RECIPES")]
+        kept = [(digest, recipe), *recipes][: _setting("RECIPES")]
         cache.set(_recipes_key(base), kept, timeout=_setting("TIMEOUT"))
+        _local_recipes[base] = (time.monotonic() + _setting("LOCAL_RECIPES_SECONDS"), kept)
     response[HEADER] = "miss"
     return response
+
+
+Recipe = tuple[str, tuple[Question, ...]]  # its digest, its questions
+Entry = tuple[int, str, bytes]  # status, content type, the compressed page
+
+# This process's copies of what Redis holds. A page's key holds the versions and answers it was
+# rendered for, so a copy is never stale; it is dropped when Redis's would expire.
+_local_pages: OrderedDict[str, tuple[float, Entry]] = OrderedDict()
+_local_recipes: dict[str, tuple[float, list[Recipe]]] = {}
+
+
+def _recipes(base: str) -> list[Recipe]:
+    now = time.monotonic()
+    held = _local_recipes.get(base)
+    if held is not None and held[0] > now:
+        return held[1]
+    # Redis's, else (lost, or Redis not answering) the ones this process knew: still right.
+    recipes: list[Recipe] = cache.get(_recipes_key(base)) or (held[1] if held else [])
+    if len(_local_recipes) >= 4 * _setting("LOCAL_PAGES"):
+        _local_recipes.clear()  # bounded: old versions' URLs go
+    _local_recipes[base] = (now + _setting("LOCAL_RECIPES_SECONDS"), recipes)
+    return recipes
+
+
+def _local_page(key: str) -> Entry | None:
+    held = _local_pages.get(key)
+    if held is None:
+        return None
+    if held[0] < time.monotonic():
+        _local_pages.pop(key, None)
+        return None
+    _local_pages.move_to_end(key)
+    return held[1]
+
+
+def _local_page_keep(key: str, entry: Entry) -> None:
+    kept = _setting("LOCAL_PAGES")
+    if not kept:
+        return
+    _local_pages[key] = (time.monotonic() + _setting("TIMEOUT"), entry)
+    while len(_local_pages) > kept:
+        _local_pages.popitem(last=False)
+
+
+def local_copies_forget() -> None:
+    """Drop this process's copies of pages and recipes (a test starts as a new process)."""
+    _local_pages.clear()
+    _local_recipes.clear()
 
 
 def _unshareable_response(request: HttpRequest, response: HttpResponse) -> str | None:
@@ -231,10 +295,9 @@ def _code_version() -> str:
 def _base_key(request: HttpRequest) -> str:
     """What every page of this URL shares: the code's and editor data's versions, language and
     address."""
-    versions = ",".join(f"{s.name}={s.version()}" for s in snapshots_declared())
     parts = (
         _code_version(),
-        versions,
+        editor_versions(request),
         translation.get_language() or "",
         request.get_host(),
         request.scheme or "",
@@ -247,8 +310,13 @@ def _recipes_key(base: str) -> str:
     return f"pagecache:recipes:{base}"
 
 
-def _page_key(base: str, recipe: tuple[Question, ...], found: tuple[str, ...]) -> str:
-    digest = hashlib.blake2b(repr((recipe, found)).encode(), digest_size=16)
+def _recipe_digest(recipe: tuple[Question, ...]) -> str:
+    return hashlib.blake2b(repr(recipe).encode(), digest_size=16).hexdigest()
+
+
+def _page_key(base: str, recipe: str, found: tuple[str, ...]) -> str:
+    """The page for the recipe's questions answered `found` (fingerprints, fixed length)."""
+    digest = hashlib.blake2b("".join((recipe, *found)).encode(), digest_size=16)
     return f"pagecache:page:{base}:{digest.hexdigest()}"
 
 
@@ -266,7 +334,7 @@ def _with_placeholders(request: HttpRequest, body: str) -> str:
     return body
 
 
-def _from_stored(request: HttpRequest, entry: tuple[int, str, bytes]) -> HttpResponse:
+def _from_stored(request: HttpRequest, entry: Entry) -> HttpResponse:
     status, content_type, compressed = entry
     body = zlib.decompress(compressed).decode()
     if CSRF_PLACEHOLDER in body:

@@ -446,6 +446,8 @@ PERSONALIZATION_HOLDOUT_PERCENT = os.environ.get("HOLDOUT_PERCENT", "0")
 
 # The decision cache of anonymous pages (shop/pagecache.py): on unless PAGECACHE_ENABLED=0.
 PAGECACHE_ENABLED = env_bool("PAGECACHE_ENABLED", True)
+# Its answers of pure decisions, kept in each process for every visitor with the same facts.
+PERSONALIZATION_SHARED_ANSWERS = 20_000 if PAGECACHE_ENABLED else 0
 
 # Shop
 SHOP_CURRENCY = "JPY"

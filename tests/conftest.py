@@ -11,9 +11,11 @@ from django.utils import translation
 
 from kernel.snapshot import snapshot_forget_all
 from personalization import visitor as visitor_module
+from personalization.decisions import shared_answers_forget
 from personalization.experiments.buffer import event_buffer_reset
 from personalization.resolvers import location as location_module
 from shop.celery import app as celery_app
+from shop.pagecache import local_copies_forget
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
 
 
@@ -64,6 +66,8 @@ def _fresh_process():
     outlives a test."""
     cache.clear()
     snapshot_forget_all()
+    shared_answers_forget()
+    local_copies_forget()
     visitor_module._resolvers.cache_clear()
     location_module._geoip_reader.cache_clear()
     event_buffer_reset()

@@ -25,7 +25,7 @@ def catalog_season(visitor) -> str:
     return visitor.get("season") or Season.ALL_YEAR
 
 
-@decision("home-season")
+@decision("home-season", shared=True)
 def home_season_decided(request: StorefrontRequest) -> str:
     """What the home page's seasonal list depends on: the visitor's season."""
     return catalog_season(request.visitor)

@@ -374,7 +374,7 @@ def _choice_shown(choice: Choice | None) -> tuple | None:
     return (choice.key, str(choice.title), tuple((p.pk, str(why)) for p, why in choice.items))
 
 
-@decision("recommendations", key=_choice_shown)
+@decision("recommendations", key=_choice_shown, shared=True)
 def choice_decided(
     request: Any, block_key: str, product_id: int | None, basket: tuple[int, ...]
 ) -> Choice | None:

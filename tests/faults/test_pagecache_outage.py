@@ -1,5 +1,5 @@
-"""The decision cache under a hung or lost Redis: pages are rendered for each visitor, quickly,
-never an error; once Redis is back pages are shared again."""
+"""The decision cache under a hung or lost Redis: pages this process holds are still served, the
+others are rendered, quickly, never an error; once Redis is back pages are shared again."""
 
 from __future__ import annotations
 
@@ -16,15 +16,17 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
 
 @pytest.mark.parametrize("fault", ["hang", "kill"])
-def test_pages_are_rendered_uncached_while_redis_is_hung_or_dead(shared_cache, product, fault):
+def test_pages_are_rendered_while_redis_is_hung_or_dead(shared_cache, product, fault):
     visitor_in("JP-13").get("/")
     assert visitor_in("JP-13").get("/")[HEADER] == "hit"
     getattr(shared_cache, fault)()
     with Stopwatch() as took:
-        for place in ("JP-13", "JP-27", "JP-13"):
+        # The page this process holds is still right (the versions come from the database
+        # while Redis is away); a new combination is rendered, then held here too.
+        for place, served in (("JP-13", "hit"), ("JP-27", "miss"), ("JP-27", "hit")):
             page = visitor_in(place).get("/")
             assert page.status_code == 200
-            assert page[HEADER] == "miss"  # rendered: nothing could be read or stored
+            assert page[HEADER] == served
     # One 0.5 s timeout opens the breaker; the other calls fail at once.
     assert took.seconds < 3
 

@@ -119,3 +119,121 @@ def test_fingerprints_tell_plain_data_apart():
         english = fingerprint(gettext_lazy("Change"))
     with translation.override("ja"):
         assert fingerprint(gettext_lazy("Change")) != english
+
+
+# Shared answers: one answer for every visitor with the same values of the facts it read.
+
+shared_calls: list[str] = []
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"
+
+
+@decision("test-shared-device", shared=True)
+def device_line(request, prefix: str) -> str:
+    shared_calls.append(prefix)
+    return f"{prefix} {request.visitor.get('device')}"
+
+
+@decision("test-device")
+def device_inner(request) -> str:
+    return request.visitor.get("device")
+
+
+@decision("test-shared-outer", shared=True)
+def device_outer(request) -> str:
+    shared_calls.append("outer")
+    return f"on {device_inner(request)}"
+
+
+@decision("test-shared-memo", shared=True)
+def memo_seen(request) -> str:
+    shared_calls.append("memo")
+    return str(request.visitor.memo.get("test-derived"))
+
+
+@decision("test-shared-session", shared=True)
+def session_line(request) -> str:
+    shared_calls.append("session")
+    return str(request.session.get("test-colour"))
+
+
+@pytest.fixture
+def shared(request_with_visitor):
+    shared_calls.clear()
+    return request_with_visitor
+
+
+def test_a_shared_answer_is_reused_for_visitors_with_the_same_facts(shared):
+    assert device_line(shared(), "On") == "On desktop"
+    assert device_line(shared(**{"Accept-Language": "ja"}), "On") == "On desktop"
+    assert shared_calls == ["On"]  # the language was not read: it does not tell them apart
+    assert device_line(shared(**{"User-Agent": PHONE}), "On") == "On mobile"
+    assert device_line(shared(), "In") == "In desktop"
+    assert shared_calls == ["On", "On", "In"]
+
+
+def test_a_shared_answer_depends_on_what_a_decision_it_asked_read(shared):
+    # The inner decision was answered first in each request: the outer one reads no fact
+    # itself, yet depends on the device through it.
+    first = shared()
+    device_inner(first)
+    assert device_outer(first) == "on desktop"
+    phone = shared(**{"User-Agent": PHONE})
+    device_inner(phone)
+    assert device_outer(phone) == "on mobile"
+    assert shared_calls == ["outer", "outer"]
+
+
+def test_a_shared_decision_sees_nothing_another_derived_for_this_visitor(shared):
+    request = shared()
+    request.visitor.memo["test-derived"] = "from this visitor's facts"
+    assert memo_seen(request) == "None"
+    assert request.visitor.memo["test-derived"] == "from this visitor's facts"
+
+
+def test_a_shared_answer_that_read_the_session_depends_on_its_contents(shared):
+    def with_colour(colour: str):
+        request = shared()
+        request.session["test-colour"] = colour
+        return request
+
+    assert session_line(with_colour("red")) == "red"
+    assert session_line(with_colour("blue")) == "blue"
+    assert session_line(with_colour("red")) == "red"
+    assert shared_calls == ["session", "session"]
+
+
+def test_a_shared_answer_is_recorded_like_any_other(shared):
+    device_line(shared(), "On")
+    request = shared()
+    with recording(request) as recorder:
+        assert device_line(request, "On") == "On desktop"
+    assert recorder.shareable
+    assert recorder.questions == {("test-shared-device", ("On",)): fingerprint("On desktop")}
+    assert shared_calls == ["On"]
+
+
+def test_a_shared_answer_lasts_the_clock_minute(shared, visitor_request):
+    from personalization.visitor import resolve_visitor
+
+    def at(moment: datetime.datetime):
+        request = visitor_request()
+        request.visitor = resolve_visitor(request=request, now=moment)
+        return request
+
+    start = datetime.datetime(2026, 11, 30, 9, 0, 5, tzinfo=datetime.UTC)
+    device_line(at(start), "On")
+    device_line(at(start + datetime.timedelta(seconds=50)), "On")
+    device_line(at(start + datetime.timedelta(seconds=55)), "On")
+    assert shared_calls == ["On", "On"]
+
+
+def test_previews_and_a_process_that_keeps_none_answer_each_time(shared, settings, visitor_request):
+    from personalization.visitor import resolve_visitor
+
+    preview = visitor_request()
+    preview.visitor = resolve_visitor(request=preview, overrides={"device": "desktop"})
+    device_line(shared(), "On")
+    device_line(preview, "On")
+    settings.PERSONALIZATION_SHARED_ANSWERS = 0
+    device_line(shared(), "On")
+    assert shared_calls == ["On", "On", "On"]

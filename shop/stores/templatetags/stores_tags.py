@@ -40,7 +40,7 @@ def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
     return hours_decided(request, opens_at.isoformat(), closes_at.isoformat(), zone_name, city)
 
 
-@decision("hours")
+@decision("hours", shared=True)
 def hours_decided(request, opens_at: str, closes_at: str, zone_name: str, city: str) -> dict:
     """Today's hours in the visitor's time too: they change with the visitor's zone and, with
     summer time, the date."""
