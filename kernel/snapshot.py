@@ -8,8 +8,11 @@ many rows there are.
 
 Within one request the versions are read once, for every snapshot at the same time (one
 `get_many`, a single MGET on Redis), and the page is built from the data of that moment; a
-change committed meanwhile is seen by the next request. Outside a request (a Celery task, a
-command) each read asks the cache.
+change committed meanwhile is seen by the next request. With `KERNEL_SNAPSHOT_VERSIONS_SECONDS`
+set, the next requests of the same process reuse the versions read for that many seconds: a
+change made by another process is then seen up to that much later (one made by this process,
+at once), and a busy process reads them a few times a second instead of once per request.
+Outside a request (a Celery task, a command) each read asks the cache.
 
 When the cache does not answer (Redis down, or its circuit breaker open) or has no version, the
 process reads the version from the database instead: a change made during a Redis outage is seen
@@ -110,9 +113,21 @@ class _RequestVersions(NamedTuple):
     versions: dict[str, str | None]
 
 
+# The versions the last request of this process read, for the next ones to reuse (see above).
+_process_versions: _RequestVersions | None = None
+
+
+def _versions_reused_seconds() -> float:
+    return float(getattr(settings, "KERNEL_SNAPSHOT_VERSIONS_SECONDS", 0))
+
+
 def request_versions_start(**_kwargs: Any) -> None:
-    """A request begins (connected to request_started): its versions are read on first use."""
-    _thread.request = _RequestVersions(time.monotonic(), {})
+    """A request begins (connected to request_started): its versions are read on first use,
+    or are the ones a request of this process read less than the reuse time ago."""
+    now = time.monotonic()
+    held = _process_versions
+    reused = held is not None and now - held.read_at < _versions_reused_seconds()
+    _thread.request = _RequestVersions(now, dict(held.versions) if held and reused else {})
 
 
 def request_versions_end(**_kwargs: Any) -> None:
@@ -131,11 +146,17 @@ def _version_cached(name: str) -> str | None:
         # {} when the cache did not answer: every version reads as missing.
         found = cache.get_many([_key(each) for each in names])
         held.versions.update({each: found.get(_key(each)) for each in names})
+        if found:  # the cache answered: the next requests may reuse these
+            global _process_versions
+            _process_versions = _RequestVersions(time.monotonic(), dict(held.versions))
     return held.versions[name]
 
 
 def _request_versions_forget() -> None:
-    """This thread changed a version: the rest of its request reads them again."""
+    """This thread changed a version: the rest of its request, and the process's next
+    requests, read them again."""
+    global _process_versions
+    _process_versions = None
     held: _RequestVersions | None = getattr(_thread, "request", None)
     if held is not None:
         held.versions.clear()
@@ -146,6 +167,9 @@ def _request_version_note(name: str, version: str) -> None:
     held: _RequestVersions | None = getattr(_thread, "request", None)
     if held is not None and name in held.versions:
         held.versions[name] = version
+    reused = _process_versions
+    if reused is not None and name in reused.versions:
+        reused.versions[name] = version
 
 
 def snapshot(name: str, load: Callable[[], Any]) -> Any:
@@ -210,8 +234,10 @@ def snapshot_recheck(name: str) -> None:
 
 def snapshot_forget_all() -> None:
     """Drop every snapshot this process holds, as a newly started worker has none."""
+    global _process_versions
     with _lock:
         _local.clear()
+        _process_versions = None
 
 
 class Snapshot(Generic[T]):

@@ -74,6 +74,8 @@ Question = tuple[str, tuple[Any, ...]]
 _ANSWERS = "_decisions_answered"
 _RECORDER = RECORDER_KEY
 _VERSIONS = "_decisions_versions"
+_SHARED_WITH = "_decisions_shared_with"
+_FACT_VALUES = "_decisions_fact_values"
 # The session's contents, as one more "fact" a decision may read.
 _SESSION = "\x00session"
 # A fact name no visitor has a value for: reading all facts at once.
@@ -230,8 +232,7 @@ def _shared_answer(
     """The answer another visitor with the same values of the facts read got, else a new one
     (kept for the next)."""
     visitor = request.visitor  # type: ignore[attr-defined]
-    minute = int(visitor.now.timestamp()) // 60
-    asked = (question, translation.get_language(), editor_versions(request), minute)
+    asked = (question, *_sharing_with(request))
     for names in _shared_reads.get(asked, ()):
         values = _values(request, names)
         found = _shared.get((asked, names, values)) if values is not None else None
@@ -261,24 +262,51 @@ def _shared_answer(
     return (*found, frozenset(read))
 
 
+def _sharing_with(request: HttpRequest) -> tuple[str | None, str, int]:
+    """What every shared answer of this request is kept under besides its question and facts:
+    the language, the editor data's versions and the clock's minute (once per visitor)."""
+    visitor = request.visitor  # type: ignore[attr-defined]
+    held = visitor.memo.get(_SHARED_WITH)
+    if held is None:
+        minute = int(visitor.now.timestamp()) // 60
+        held = (translation.get_language(), editor_versions(request), minute)
+        visitor.memo[_SHARED_WITH] = held
+    return cast("tuple[str | None, str, int]", held)
+
+
 def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | None:
     """This visitor's values of the facts `names` (not counted as read), or None when one is
-    not plain data."""
-    facts = request.visitor.facts  # type: ignore[attr-defined]
+    not plain data. Each fact's value is worked out once per visitor."""
+    visitor = request.visitor  # type: ignore[attr-defined]
+    facts = visitor.facts
+    known: dict[str, str | None] = visitor.memo.setdefault(_FACT_VALUES, {})
     found = []
+    for name in names:
+        if name == _SESSION:  # the session may change during the request
+            value = _value(request, facts, name)
+        else:
+            if name not in known:
+                known[name] = _value(request, facts, name)
+            value = known[name]
+        if value is None:
+            return None
+        found.append(value)
+    return tuple(found)
+
+
+def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
     try:
-        for name in names:
-            if name == _SESSION:
-                session = request.session  # type: ignore[attr-defined]
-                accessed = session.accessed
-                found.append(_canonical(dict(session.items())))
-                session.accessed = accessed
-            else:
-                fact = facts.get(name)
-                found.append(_canonical(None if fact is None else fact.value))
+        if name != _SESSION:
+            fact = facts.get(name)
+            return _canonical(None if fact is None else fact.value)
+        session = request.session  # type: ignore[attr-defined]
+        accessed = session.accessed
+        try:
+            return _canonical(dict(session.items()))
+        finally:
+            session.accessed = accessed
     except Unfingerprintable:
         return None
-    return tuple(found)
 
 
 def _fingerprint_or_none(name: str, answer: Any, key: Callable[[Any], Any] | None) -> str | None:

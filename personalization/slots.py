@@ -395,10 +395,9 @@ def segment_result(segment: CompiledSegment, visitor: Visitor) -> tuple[str, ...
     return memo[key]
 
 
-def slot_decide(key: str, visitor: Visitor) -> Decision | None:
-    """Choose, and keep the decision on the visitor for the "why" panel."""
-    decision = slot_choose(key, visitor)
-    if decision is not None and all(d.slot.key != key for d in visitor.decisions):
+def decision_keep(visitor: Visitor, decision: Decision | None) -> Decision | None:
+    """Keep a slot's decision on the visitor for the "why" panel (once per slot)."""
+    if decision is not None and all(d.slot.key != decision.slot.key for d in visitor.decisions):
         visitor.decisions.append(decision)
     return decision
 

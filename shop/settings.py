@@ -392,6 +392,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Kernel: per-process snapshots keep their versions in personalization's table (kernel/snapshot.py).
 KERNEL_SNAPSHOT_VERSION_MODEL = "personalization.SnapshotVersion"
+# Seconds a process reuses the editor data's versions for its next requests: a change made in
+# another process shows that much later at most, and pages skip a Redis round trip (README).
+KERNEL_SNAPSHOT_VERSIONS_SECONDS = float(os.environ.get("SNAPSHOT_VERSIONS_SECONDS", "0.5"))
 
 # Personalization (see personalization/conf.py for every knob and its default)
 PERSONALIZATION_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

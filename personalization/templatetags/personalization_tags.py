@@ -11,7 +11,7 @@ from ..experiments.events import record_exposure
 from ..experiments.views import click_url
 from ..facts import fact_display, fact_label, fact_spec, location_label
 from ..preview import preview_overrides
-from ..slots import slot_decide
+from ..slots import decision_keep, slot_choose
 
 register = template.Library()
 
@@ -65,12 +65,24 @@ def _slot_shown(decision) -> tuple:
     )
 
 
-@decision("slot", key=_slot_shown)
+@decision("slot-choice", key=_slot_shown, shared=True)
+def slot_choice_decided(request, key: str):
+    """The slot's variant for the visitor and why: the same for every visitor with the same
+    values of the facts it read."""
+    return slot_choose(key, request.visitor)
+
+
+def _shown_by_its_choice(_decision) -> tuple:
+    # What a slot shows is its "slot-choice" answer, recorded with the page beside this one.
+    return ()
+
+
+@decision("slot", key=_shown_by_its_choice)
 def slot_decided(request, key: str):
-    """The slot's decision for the visitor; shown in a test, it is an exposure (also when the
-    page comes from the decision cache: answering again records it)."""
+    """The slot's decision for the visitor, kept for the "why" panel; shown in a test, it is an
+    exposure (also when the page comes from the decision cache: answering again records it)."""
     visitor = request.visitor
-    decision = slot_decide(key, visitor)
+    decision = decision_keep(visitor, slot_choice_decided(request, key))
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return decision
     if decision.experiment is not None and not decision.variant.block:

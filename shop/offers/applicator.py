@@ -339,10 +339,31 @@ def _offers_shown(context: PricingContext) -> tuple[tuple[int, tuple[str, ...], 
     )
 
 
-@decision("offers", key=_offers_shown)
+# Where "offers-shown", answered for this request's own visitor, leaves the context it built.
+_CONTEXT_BUILT = "_offers_context_built"
+
+
+@decision("offers-shown", shared=True)
+def offers_shown_decided(request: HttpRequest) -> tuple[tuple[int, tuple[str, ...], str], ...]:
+    """What a page shows of the visitor's offers (hence of its prices), worded once for every
+    visitor with the same values of the facts they read."""
+    context = pricing_context(request.visitor)  # type: ignore[attr-defined]
+    vars(request)[_CONTEXT_BUILT] = context  # built once: "offers" takes it
+    return _offers_shown(context)
+
+
+def _shown_by_offers_shown(_context: PricingContext) -> tuple:
+    # What the page shows of the context is the "offers-shown" answer, recorded beside this one.
+    return ()
+
+
+@decision("offers", key=_shown_by_offers_shown)
 def pricing_decided(request: HttpRequest) -> PricingContext:
     """The offers (hence prices) for the request's visitor: a decision pages are shared by."""
-    return pricing_context(request.visitor)  # type: ignore[attr-defined]
+    offers_shown_decided(request)
+    visitor = request.visitor  # type: ignore[attr-defined]
+    built: PricingContext | None = vars(request).pop(_CONTEXT_BUILT, None)
+    return built if built is not None and built.visitor is visitor else pricing_context(visitor)
 
 
 def request_pricing_context(request: HttpRequest) -> PricingContext:
