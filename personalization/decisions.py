@@ -81,8 +81,12 @@ _SESSION = "\x00session"
 # A fact name no visitor has a value for: reading all facts at once.
 _EVERY_FACT = "*"
 
-# A request's answer: the answer, its fingerprint (None: not plain data) and the facts read.
-_Answered = tuple[Any, "str | None", frozenset[str]]
+# A question asked while another was answered, with its answer's fingerprint.
+_Asked = tuple[Question, "str | None"]
+# A request's answer: the answer, its fingerprint (None: not plain data), the facts read and the
+# questions asked while answering (they are part of the page too, when it is recorded).
+_Answered = tuple[Any, "str | None", frozenset[str], tuple[_Asked, ...]]
+_ASKED = "_decisions_asked"
 
 
 class Unfingerprintable(TypeError):
@@ -125,7 +129,7 @@ def decision(
 
     def declare(function: Callable[P, T]) -> Callable[P, T]:
         def answer_now(request: HttpRequest, args: tuple[Any, ...]) -> tuple[Any, str | None]:
-            answer = function(request, *args)  # type: ignore[arg-type]
+            answer = cast("Callable[..., Any]", function)(request, *args)
             return answer, _fingerprint_or_none(name, answer, key)
 
         @wraps(function)
@@ -140,16 +144,20 @@ def decision(
                 else:
                     # The key is part of the decision: what it reads of the visitor (a lazy
                     # reason, say) is the decision's own.
-                    with _answering(request, recorder) as read:
+                    with _answering(request, recorder) as (reading, asking):
                         found = answer_now(request, question[1])
-                    answered[question] = (*found, frozenset(read))
-            answer, fingerprint, read = answered[question]
-            _note_reads(request, read)  # an enclosing decision depends on them too
+                    answered[question] = (*found, frozenset(reading), tuple(asking))
+            answer, fingerprint, read, nested = answered[question]
+            asked = (*nested, (question, fingerprint))
+            # An enclosing decision depends on these too; a page being recorded asked them all,
+            # also when this answer was given earlier in the request.
+            _note(request, read, asked)
             if recorder is not None:
-                if fingerprint is None:
-                    recorder.undeclared.add(f"decision:{name}")
-                else:
-                    recorder.questions.setdefault(question, fingerprint)
+                for each, each_fingerprint in asked:
+                    if each_fingerprint is None:
+                        recorder.undeclared.add(f"decision:{each[0]}")
+                    else:
+                        recorder.questions.setdefault(each, each_fingerprint)
             return cast(T, answer)
 
         _registry[name] = decided
@@ -159,13 +167,18 @@ def decision(
 
 
 @contextmanager
-def _answering(request: HttpRequest, recorder: Recorder | None) -> Iterator[set[str]]:
+def _answering(
+    request: HttpRequest, recorder: Recorder | None
+) -> Iterator[tuple[set[str], list[_Asked]]]:
     """Inside a decision, fact and session reads are the decision's own: yields the names of
-    the facts it reads (the session counts as one)."""
+    the facts it reads (the session counts as one) and the questions it asks."""
     visitor = request.visitor  # type: ignore[attr-defined]
     readers: list[set[str]] = visitor.memo.setdefault(READERS_KEY, [])
     read: set[str] = set()
     readers.append(read)
+    askers: list[list[_Asked]] = vars(request).setdefault(_ASKED, [])
+    nested: list[_Asked] = []
+    askers.append(nested)
     session = getattr(request, "session", None)
     accessed = getattr(session, "accessed", False)
     if session is not None:
@@ -173,9 +186,10 @@ def _answering(request: HttpRequest, recorder: Recorder | None) -> Iterator[set[
     if recorder is not None:
         recorder.depth += 1
     try:
-        yield read
+        yield read, nested
     finally:
         readers.pop()
+        askers.pop()
         if recorder is not None:
             recorder.depth -= 1
         if session is not None:
@@ -186,7 +200,10 @@ def _answering(request: HttpRequest, recorder: Recorder | None) -> Iterator[set[
             session.accessed = accessed or (session.accessed and not outermost)
 
 
-def _note_reads(request: HttpRequest, read: Iterable[str]) -> None:
+def _note(request: HttpRequest, read: Iterable[str], asked: tuple[_Asked, ...]) -> None:
+    """Tell the decisions being answered what one they asked read and asked."""
+    for nested in vars(request).get(_ASKED, ()):
+        nested.extend(asked)
     visitor = getattr(request, "visitor", None)
     if visitor is not None:
         for reader in visitor.memo.get(READERS_KEY, ()):
@@ -196,7 +213,7 @@ def _note_reads(request: HttpRequest, read: Iterable[str]) -> None:
 # Shared answers, in this process: by question, language, versions and minute, the sets of facts
 # its answers read; by those and the facts' values, the answer and its fingerprint.
 _shared_reads: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
-_shared: dict[tuple[Any, ...], tuple[Any, str | None]] = {}
+_shared: dict[tuple[Any, ...], tuple[Any, str | None, tuple[_Asked, ...]]] = {}
 # Sets of facts kept per question: visitors whose answers read yet other facts answer afresh.
 _SHARED_READS_KEPT = 8
 
@@ -237,7 +254,7 @@ def _shared_answer(
         values = _values(request, names)
         found = _shared.get((asked, names, values)) if values is not None else None
         if found is not None:
-            return (*found, frozenset(names))
+            return found[0], found[1], frozenset(names), found[2]
     # Nothing another decision derived from this visitor's facts may reach the answer unread.
     held = dict(visitor.memo)
     visitor.memo.clear()
@@ -245,8 +262,8 @@ def _shared_answer(
         {k: held[k] for k in (READERS_KEY, RECORDER_KEY) if k in held},
     )
     try:
-        with _answering(request, vars(request).get(_RECORDER)) as read:
-            found = answer_now(request, question[1])
+        with _answering(request, vars(request).get(_RECORDER)) as (read, nested):
+            answer, fingerprint = answer_now(request, question[1])
     finally:
         visitor.memo.clear()
         visitor.memo.update(held)
@@ -258,8 +275,8 @@ def _shared_answer(
         known = _shared_reads.setdefault(asked, [])
         if names not in known and len(known) < _SHARED_READS_KEPT:
             known.append(names)
-        _shared[(asked, names, values)] = found
-    return (*found, frozenset(read))
+        _shared[(asked, names, values)] = (answer, fingerprint, tuple(nested))
+    return answer, fingerprint, frozenset(read), tuple(nested)
 
 
 def _sharing_with(request: HttpRequest) -> tuple[str | None, str, int]:
@@ -299,7 +316,7 @@ def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
         if name != _SESSION:
             fact = facts.get(name)
             return _canonical(None if fact is None else fact.value)
-        session = request.session  # type: ignore[attr-defined]
+        session = request.session
         accessed = session.accessed
         try:
             return _canonical(dict(session.items()))

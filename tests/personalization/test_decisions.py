@@ -237,3 +237,28 @@ def test_previews_and_a_process_that_keeps_none_answer_each_time(shared, setting
     settings.PERSONALIZATION_SHARED_ANSWERS = 0
     device_line(shared(), "On")
     assert shared_calls == ["On", "On", "On"]
+
+
+@decision("test-shows-its-inner", key=lambda answer: ())
+def shows_its_inner(request) -> str:
+    return device_inner(request)
+
+
+def test_a_question_asked_inside_another_is_recorded_also_when_answered_before(shared):
+    # The decision cache answers a URL's recipes before it records a render: the outer answer
+    # is then reused, yet the page depends on the inner one, which must be in its recipe.
+    request = shared()
+    shows_its_inner(request)
+    with recording(request) as recorder:
+        shows_its_inner(request)
+    assert ("test-device", ()) in recorder.questions
+
+
+def test_questions_asked_inside_a_shared_answer_are_recorded_with_it(shared):
+    device_inner(shared())
+    device_outer(shared())  # answered, and kept
+    request = shared()
+    with recording(request) as recorder:
+        assert device_outer(request) == "on desktop"
+    assert ("test-device", ()) in recorder.questions
+    assert shared_calls == ["outer"]
