@@ -60,6 +60,9 @@ class VisitorMiddleware:
             resolved.append(
                 resolve_visitor(request=request, overrides=preview_overrides(request), now=now)
             )
+            # Later reads get the Visitor itself: a page reads it hundreds of times, and each
+            # read through the lazy proxy costs a function call.
+            request.visitor = resolved[0]
             return resolved[0]
 
         # The lazy proxy stands in for the Visitor it resolves to.

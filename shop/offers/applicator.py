@@ -363,7 +363,8 @@ def pricing_decided(request: HttpRequest) -> PricingContext:
     offers_shown_decided(request)
     visitor = request.visitor  # type: ignore[attr-defined]
     built: PricingContext | None = vars(request).pop(_CONTEXT_BUILT, None)
-    return built if built is not None and built.visitor is visitor else pricing_context(visitor)
+    # Equal, not the same object: one may be the request's lazy stand-in for the other.
+    return built if built is not None and built.visitor == visitor else pricing_context(visitor)
 
 
 def request_pricing_context(request: HttpRequest) -> PricingContext:
