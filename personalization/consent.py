@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .conf import app_settings
+from .signed import signed_cookie
 
 PURPOSES = ("essential", "personalization", "analytics")
 SALT = "personalization.consent"
@@ -33,8 +34,8 @@ def consent_for_request(request: HttpRequest) -> ConsentState:
     cached = vars(request).get("_consent_state")
     if cached is not None:
         return cached
-    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
-    raw = request.get_signed_cookie(app_settings.CONSENT_COOKIE, default=None, salt=SALT)
+    gpc = request.META.get("HTTP_SEC_GPC", "").strip() == "1"
+    raw = signed_cookie(request, app_settings.CONSENT_COOKIE, salt=SALT)
     named = set(raw.split(",")) if raw is not None else set()
     chosen = raw is not None and named <= set(PURPOSES)
     granted = {"essential"} | (named if chosen else set())
@@ -47,7 +48,7 @@ def consent_for_request(request: HttpRequest) -> ConsentState:
 
 def consent_state(request: HttpRequest, purposes: set[str]) -> ConsentState:
     """The consent a choice just made gives, for the rest of this request."""
-    gpc = request.headers.get("Sec-GPC", "").strip() == "1"
+    gpc = request.META.get("HTTP_SEC_GPC", "").strip() == "1"
     granted = {"essential"} | purposes
     if gpc:
         granted.discard("analytics")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .conf import app_settings
+from .signed import signed_cookie
 
 SALT = "personalization.visitor-id"
 _FORMAT = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -25,7 +26,7 @@ def visitor_id(request: HttpRequest, *, issue: bool = True) -> str:
     cached = vars(request).get("_visitor_id")
     if cached is not None:
         return cached
-    value = request.get_signed_cookie(app_settings.VISITOR_ID_COOKIE, default="", salt=SALT) or ""
+    value = signed_cookie(request, app_settings.VISITOR_ID_COOKIE, salt=SALT) or ""
     if not _FORMAT.fullmatch(value):
         if not issue:
             return ""

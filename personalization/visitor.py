@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .conf import app_settings
+from .signed import MetaHeaders
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -185,7 +186,7 @@ class Builder:
 
     @property
     def headers(self) -> Mapping[str, str]:
-        return self.request.headers if self.request is not None else {}
+        return MetaHeaders(self.request.META) if self.request is not None else {}
 
     @property
     def cookies(self) -> Mapping[str, str]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from ..conf import app_settings
+from ..signed import signed_cookie
 
 SALT = "personalization.experiments.sticky"
 SESSION_KEY = "experiments_visitor_id"
@@ -54,7 +55,7 @@ def sticky_read(request: HttpRequest | None) -> dict[str, str]:
         return {}
     state = request_state(request)
     if state.sticky is None:
-        raw = request.get_signed_cookie(app_settings.EXPERIMENT_COOKIE, default="", salt=SALT)
+        raw = signed_cookie(request, app_settings.EXPERIMENT_COOKIE, salt=SALT) or ""
         state.sticky = sticky_parse(raw)
     return state.sticky
 

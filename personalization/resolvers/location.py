@@ -22,6 +22,7 @@ from kernel.regions import iso_countries, region_valid
 
 from ..conf import app_settings
 from ..models import RegionSet
+from ..signed import signed_cookie
 from ..visitor import Builder, Source
 from .network import connection_for_request
 
@@ -109,9 +110,7 @@ def clean_time_zone(value: str | None) -> str:
 def place_chosen(builder: Builder) -> Place | None:
     if builder.request is None:
         return None
-    raw = builder.request.get_signed_cookie(
-        app_settings.REGION_COOKIE, default=None, salt=REGION_SALT
-    )
+    raw = signed_cookie(builder.request, app_settings.REGION_COOKIE, salt=REGION_SALT)
     if not raw:
         return None
     code, _, postal_code = raw.partition("|")
@@ -124,7 +123,7 @@ def place_chosen(builder: Builder) -> Place | None:
 def place_from_cdn(builder: Builder) -> Place | None:
     if builder.request is None or not connection_for_request(builder.request).via_trusted_proxy:
         return None
-    headers = builder.request.headers
+    headers = builder.headers
     for names in (app_settings.GEO_HEADERS, *CDN_HEADERS):
         country = clean_country(headers.get(names.get("country", ""), "")[:MAX_HEADER])
         if not country:

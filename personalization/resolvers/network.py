@@ -47,7 +47,7 @@ def connection_for_request(request: HttpRequest) -> Connection:
     if remote is not None and _trusted(remote):
         connection = Connection(remote, True)
         # The right end is what our proxies appended; a client can only pad the left.
-        hops = request.headers.get("X-Forwarded-For", "")[-2000:].split(",")
+        hops = request.META.get("HTTP_X_FORWARDED_FOR", "")[-2000:].split(",")
         for hop in reversed(hops):
             address = _parse(hop)
             if address is None:
