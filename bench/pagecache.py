@@ -352,6 +352,7 @@ def main() -> None:
     print("| page | what | connections | req/s | p50 | p99 | errors | cache hit / miss |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     hits = misses = 0
+    resident: dict[bool, list[float]] = {}
     for cached, env in ((False, uncached_env), (True, cached_env)):
         flush_redis()
         server = Server(env)
@@ -382,15 +383,16 @@ def main() -> None:
                     print(f"| {name} | {what} | {connections} | {r['rps']} | {r['p50']} "
                           f"| {r['p99']} | {r['errors']} | {counted} |", flush=True)  # fmt: skip
         finally:
+            resident[cached] = workers_resident(server)
             if cached:
                 entries, size = memory_per_entry()
-                resident = workers_resident(server)
             server.stop()
     print(f"\nHit rate over the measured cached runs: {100 * hits / max(hits + misses, 1):.1f} % "
           f"({hits} hits, {misses} misses); {entries} pages stored, "
           f"{size / 1024:.1f} KiB of Redis memory per page (MEMORY USAGE, sampled).")  # fmt: skip
-    print("Resident memory of the cached server's workers: "
-          + ", ".join(f"{mib:.0f} MiB" for mib in resident))  # fmt: skip
+    for cached, what in ((False, "uncached"), (True, "cached")):
+        print(f"Resident memory of the {what} server's workers after its runs: "
+              + ", ".join(f"{mib:.0f} MiB" for mib in resident[cached]))  # fmt: skip
     load = os.getloadavg()
     print(f"Load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
