@@ -8,9 +8,11 @@ are the same see the same page. So:
 1. The first render of a URL records the questions the page asked (its *recipe*), under the
    editor data's versions (every declared snapshot's, `kernel/snapshot.py`), and stores the
    page under the fingerprint of its answers.
-2. The next request asks the same questions for its own visitor (in memory), fingerprints the
-   answers and looks the page up. A hit is the page this visitor would have rendered: a render
-   is a function of its decisions and of the editor data, nothing else.
+2. The next request asks the same questions for its own visitor (in memory; the pure ones are
+   answered once per process for every visitor with the same facts: "shared answers" in
+   personalization/decisions.py), fingerprints the answers and looks the page up: in this
+   process's memory first, then in Redis. A hit is the page this visitor would have rendered: a
+   render is a function of its decisions and of the editor data, nothing else.
 3. A render that read a visitor fact or the session outside a decision, set a cookie, changed
    the session, added a message, or whose answer is not plain data is never stored (fail
    closed): that page is simply rendered for each visitor.

@@ -237,6 +237,8 @@ class Product(models.Model):
             models.Index(fields=["name"], name="product_name"),
             models.Index(fields=["price"], name="product_price"),
             models.Index(fields=["-created_at"], name="product_newest"),
+            # The home page's seasonal list: the few products of a season, not a full scan.
+            models.Index(fields=["season"], name="product_season"),
         ]
 
     def __str__(self) -> str:

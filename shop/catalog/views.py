@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from functools import cached_property
+from typing import ClassVar
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,6 +16,7 @@ from personalization.middleware import StorefrontRequest
 from .forms import ProductFilterForm
 from .listing import listing_prices
 from .models import Category, PetType, Product, Season
+from .snapshots import CATALOG
 
 PAGE_SIZE = 24
 
@@ -48,6 +53,26 @@ def home(request: StorefrontRequest) -> HttpResponse:
     )
 
 
+class ListingPaginator(Paginator):
+    """A listing's pages, whose count is kept in the process under the catalogue's version:
+    counting a category of 25,000 products takes PostgreSQL 20 ms, and the count changes only
+    when the catalogue does (every product save and stock change bumps its version)."""
+
+    _counts: ClassVar[dict[tuple[str, str], int]] = {}
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        key = (str(self.object_list.query), CATALOG.version())
+        counts = ListingPaginator._counts
+        if key not in counts:
+            if len(counts) >= 2000:
+                counts.clear()  # bounded: old versions and rare filters go
+            counts[key] = super().count
+        return counts[key]
+
+
 def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug) if slug else None
     products = Product.objects.active().for_listing()
@@ -61,7 +86,7 @@ def product_list(request: StorefrontRequest, slug: str | None = None) -> HttpRes
         data = request.GET.copy()
         data["pet"] = pet
         form = ProductFilterForm(data)
-    page = Paginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ListingPaginator(form.filter(products), PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's products are fetched once here; the template reads the same list.
     page.object_list = list(page.object_list)
     return render(

@@ -173,3 +173,27 @@ def test_products_and_the_basket_come_before_the_profile_card(client, category):
         assert page.index('class="product-grid"') < page.index('id="profile-card"'), url
     page = client.get(reverse("basket:detail")).content.decode()
     assert page.index('id="basket-body"') < page.index('id="profile-card"')
+
+
+def test_a_listing_counts_its_products_once_per_catalogue_version(client, settings, category):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGECACHE_ENABLED = False  # a render each time
+    for number in range(30):
+        ProductFactory(name=f"Kibble {number}", category=category)
+    url = reverse("catalog:products")
+
+    def counted() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url).content.decode()
+        return sum("COUNT(*)" in q["sql"] for q in captured), html
+
+    counts, html = counted()
+    assert counts == 1 and "Page 1 of 2" in html
+    counts, html = counted()
+    assert counts == 0 and "Page 1 of 2" in html  # the same catalogue: counted already
+    for number in range(30, 50):
+        ProductFactory(name=f"Kibble {number}", category=category)  # each save bumps it
+    counts, html = counted()
+    assert counts == 1 and "Page 1 of 3" in html
