@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import ClassVar
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -62,9 +63,12 @@ class ListingPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if not isinstance(self.object_list, QuerySet):
+        try:
+            if not isinstance(self.object_list, QuerySet):
+                raise EmptyResultSet
+            key = (str(self.object_list.query), CATALOG.version())
+        except EmptyResultSet:  # not a query, or one that cannot match (counted for nothing)
             return super().count
-        key = (str(self.object_list.query), CATALOG.version())
         counts = ListingPaginator._counts
         if key not in counts:
             if len(counts) >= 2000:

@@ -139,6 +139,7 @@ def test_list_queries_do_not_grow_with_products(
 
     make(3)
     client.get(reverse(url_name))  # warm up the session
+    make(1)  # both pages measured follow a change of the catalogue (a listing counts again)
     with django_assert_max_num_queries(8) as few:
         client.get(reverse(url_name))
     make(20)
