@@ -352,7 +352,7 @@ def offers_shown_decided(request: HttpRequest) -> tuple[tuple[int, tuple[str, ..
     return _offers_shown(context)
 
 
-def _shown_by_offers_shown(_context: PricingContext) -> tuple:
+def _shown_by_offers_shown(_context: PricingContext) -> tuple[()]:
     # What the page shows of the context is the "offers-shown" answer, recorded beside this one.
     return ()
 
