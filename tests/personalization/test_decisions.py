@@ -262,3 +262,14 @@ def test_questions_asked_inside_a_shared_answer_are_recorded_with_it(shared):
         assert device_outer(request) == "on desktop"
     assert ("test-device", ()) in recorder.questions
     assert shared_calls == ["outer"]
+
+
+def test_a_script_varying_its_facts_cannot_grow_the_shared_answers(shared, settings):
+    from personalization import decisions
+
+    settings.PERSONALIZATION_SHARED_ANSWERS = 3
+    for number in range(50):
+        request = shared()
+        request.session["test-colour"] = f"colour {number}"
+        assert session_line(request) == f"colour {number}"
+    assert len(decisions._shared) <= 3
