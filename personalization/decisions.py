@@ -249,7 +249,8 @@ def _shared_answer(
     """The answer another visitor with the same values of the facts read got, else a new one
     (kept for the next)."""
     visitor = request.visitor  # type: ignore[attr-defined]
-    asked = (question, *_sharing_with(request))
+    # The language as it is now (a page may word something in another one, an e-mail say).
+    asked = (question, translation.get_language(), *_sharing_with(request))
     for names in _shared_reads.get(asked, ()):
         values = _values(request, names)
         found = _shared.get((asked, names, values)) if values is not None else None
@@ -279,16 +280,15 @@ def _shared_answer(
     return answer, fingerprint, frozenset(read), tuple(nested)
 
 
-def _sharing_with(request: HttpRequest) -> tuple[str | None, str, int]:
-    """What every shared answer of this request is kept under besides its question and facts:
-    the language, the editor data's versions and the clock's minute (once per visitor)."""
+def _sharing_with(request: HttpRequest) -> tuple[str, int]:
+    """What every shared answer of this request is kept under besides its question, language
+    and facts: the editor data's versions and the clock's minute (once per visitor)."""
     visitor = request.visitor  # type: ignore[attr-defined]
     held = visitor.memo.get(_SHARED_WITH)
     if held is None:
-        minute = int(visitor.now.timestamp()) // 60
-        held = (translation.get_language(), editor_versions(request), minute)
+        held = (editor_versions(request), int(visitor.now.timestamp()) // 60)
         visitor.memo[_SHARED_WITH] = held
-    return cast("tuple[str | None, str, int]", held)
+    return cast("tuple[str, int]", held)
 
 
 def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -273,3 +273,19 @@ def test_a_script_varying_its_facts_cannot_grow_the_shared_answers(shared, setti
         request.session["test-colour"] = f"colour {number}"
         assert session_line(request) == f"colour {number}"
     assert len(decisions._shared) <= 3
+
+
+@decision("test-shared-worded", shared=True)
+def worded(request) -> str:
+    shared_calls.append("worded")
+    return str(gettext_lazy("Change"))
+
+
+def test_a_shared_answer_worded_in_another_language_stays_in_that_language(shared):
+    request = shared()
+    with translation.override("ja"):
+        japanese = worded(request)
+    with translation.override("en"):
+        assert worded(shared()) == "Change"
+    assert japanese != "Change"
+    assert shared_calls == ["worded", "worded"]
