@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import time
 import zlib
 from collections import OrderedDict
@@ -235,6 +236,8 @@ class Page(NamedTuple):
 # rendered for, so a copy is never stale; it is dropped when Redis's would expire.
 _local_pages: OrderedDict[str, tuple[float, Page]] = OrderedDict()
 _local_recipes: dict[str, tuple[float, list[Recipe]]] = {}
+# A threaded server's requests share the copies: the least recently used order is kept whole.
+_local_lock = threading.Lock()
 _HOLES = re.compile(f"({re.escape(CSRF_PLACEHOLDER)}|{re.escape(NONCE_PLACEHOLDER)})")
 
 
@@ -254,19 +257,21 @@ def _recipes(base: str) -> list[Recipe]:
 def _move_to_front(recipes: list[Recipe], position: int) -> None:
     """The recipe that served a page is tried first next time (this process's copy): the
     questions most visitors lead to are asked first, and the others only when they do not."""
-    if position:
-        recipes.insert(0, recipes.pop(position))
+    with _local_lock:
+        if 0 < position < len(recipes):
+            recipes.insert(0, recipes.pop(position))
 
 
 def _local_page(key: str) -> Page | None:
-    held = _local_pages.get(key)
-    if held is None:
-        return None
-    if held[0] < time.monotonic():
-        _local_pages.pop(key, None)
-        return None
-    _local_pages.move_to_end(key)
-    return held[1]
+    with _local_lock:
+        held = _local_pages.get(key)
+        if held is None:
+            return None
+        if held[0] < time.monotonic():
+            del _local_pages[key]
+            return None
+        _local_pages.move_to_end(key)
+        return held[1]
 
 
 def _local_page_keep(key: str, entry: Entry) -> Page:
@@ -276,9 +281,10 @@ def _local_page_keep(key: str, entry: Entry) -> Page:
     page = Page(status, content_type, tuple(s.encode() for s in split[0::2]), tuple(split[1::2]))
     kept = _setting("LOCAL_PAGES")
     if kept:
-        _local_pages[key] = (time.monotonic() + _setting("TIMEOUT"), page)
-        while len(_local_pages) > kept:
-            _local_pages.popitem(last=False)
+        with _local_lock:
+            _local_pages[key] = (time.monotonic() + _setting("TIMEOUT"), page)
+            while len(_local_pages) > kept:
+                _local_pages.popitem(last=False)
     return page
 
 
