@@ -2,7 +2,10 @@
 
 Home, a listing sorted by name, a category's listing, the newest products, a one-word and a
 two-word search: median and 95th percentile in process, and SQL queries. The products have
-names and descriptions made of ordinary words, so that searches match a realistic share.
+names and descriptions made of ordinary words, so that searches match a realistic share, and
+seasons as a shop names them: "Warm …" products are for winter, "Cooling …" ones for summer
+(the others all year), so that the home page's seasonal list has products in those seasons,
+and they sit together in the alphabet as a real season's coats or mats do.
 
 Needs a PostgreSQL database of its own (it is filled and left there):
 
@@ -29,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from shop.catalog.models import Category, Product  # noqa: E402
+from shop.catalog.models import Category, Product, Season  # noqa: E402
 
 ROUNDS = 100
 SIZES = (1000, 50000)
@@ -41,6 +44,7 @@ NOUNS = ["mat", "bed", "vest", "bowl", "leash", "collar", "kibble", "treats", "t
          "blanket", "carrier", "harness", "crate", "feeder", "fountain", "litter", "scratcher",
          "coat", "boots", "shampoo", "rope"]
 # fmt: on
+SEASONS = {"warm": Season.WINTER, "cooling": Season.SUMMER}
 PAGES = (
     "/",
     "/products/",
@@ -78,6 +82,7 @@ def grow(total: int) -> None:
                 price=Decimal(500 + (n * 37) % 9000),
                 stock=n % 5,
                 pet_type="dog" if n % 3 else "cat",
+                season=SEASONS.get(first, Season.ALL_YEAR),
             )
         )
         if len(batch) == 2000:

@@ -159,7 +159,10 @@ class ProductQuerySet(models.QuerySet["Product"]):
 
     def for_listing(self) -> Self:
         """Everything a product card shows, in a fixed number of queries."""
-        return self.select_related("category").prefetch_related("images")
+        # Not the search vector: no card shows it, and a long description's vector is kilobytes
+        # PostgreSQL would otherwise decompress and send for every card (search ranks it in
+        # the database all the same).
+        return self.select_related("category").prefetch_related("images").defer("search_vector")
 
 
 class Product(models.Model):
@@ -237,8 +240,12 @@ class Product(models.Model):
             models.Index(fields=["name"], name="product_name"),
             models.Index(fields=["price"], name="product_price"),
             models.Index(fields=["-created_at"], name="product_newest"),
-            # The home page's seasonal list: the few products of a season, not a full scan.
-            models.Index(fields=["season"], name="product_season"),
+            # The home page's seasonal list, first 8 of a season by name: read in that order
+            # from the index, whatever the season's size or where its names fall in the
+            # alphabet ("Warm …" coats), where an index on season alone fetched and sorted the
+            # whole season, or walking the names skipped every product of other seasons.
+            # modeltranslation adds the same on each language's name.
+            models.Index(fields=["season", "name"], name="product_season_name"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from tests.factories import CategoryFactory, ProductFactory, ProductImageFactory
 
@@ -124,6 +125,34 @@ def test_home_page_lists_seasonal_and_new_products(client, category):
     response = client.get(reverse("catalog:home"))
     assert response.status_code == 200
     assert "Everyday kibble" in response.content.decode()
+
+
+def test_the_seasonal_list_shows_the_seasons_first_products_by_name(client, settings, category):
+    from shop.catalog.models import Product, Season
+
+    settings.PAGECACHE_ENABLED = False  # a render, not a page from the cache
+    # Every season has products, so whichever one the visitor is in today, its list has some;
+    # "Aa …" all-year products come first in the alphabet and must not crowd the season out.
+    Product.objects.bulk_create(
+        ProductFactory.build(
+            name=name,
+            slug=slugify(name),
+            category=category,
+            season=season,
+            stock=0 if number == 0 else 5,  # the first by name is out of stock
+            is_active=number != 1,  # the second by name is withdrawn
+        )
+        for season in Season.values
+        for number in range(11)
+        for name in [f"{season.title()} coat {number:02}", f"Aa chew {season} {number:02}"]
+        if not name.startswith("Aa") or season == Season.ALL_YEAR
+    )
+    response = client.get(reverse("catalog:home"))
+    season = response.context["season"]
+    expected = [f"{season.title()} coat {number:02}" for number in range(2, 10)]
+    if season == Season.ALL_YEAR:
+        expected = sorted([*expected, *(f"Aa chew all {n:02}" for n in range(2, 11))])[:8]
+    assert [product.name for product in response.context["seasonal"]] == expected
 
 
 @pytest.mark.parametrize("url_name", ["catalog:products", "catalog:home"])
