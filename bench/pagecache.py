@@ -13,7 +13,8 @@ cookies as a CDN and a browser would send them: place from CloudFront's headers 
 Japanese cities with their coordinates, a few abroad; the load balancer is trusted), device
 from the User-Agent (phones, desktops, tablets, search engines), Accept-Language (mostly
 Japanese), consent (none yet, essential only, all), a visit history for those who allowed it,
-and a visitor id for returning browsers (their experiment arm; new browsers get one at random),
+and for returning browsers a visitor id (their experiment arm; new browsers get one at random)
+and the CSRF cookie the shop set on their first page (new browsers are given one),
 some arriving from the spring campaign. The cookies are signed by the shop's own code with the
 server's key. Prints req/s, p50/p99 and errors as a Markdown table, then the cache's hit rate
 over the mix and the Redis memory per stored page.
@@ -26,6 +27,7 @@ counts it as a timeout); its own PostgreSQL database
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -104,6 +106,7 @@ SIGNER = r"""
 import json, sys
 import django
 django.setup()
+from django.conf import settings
 from django.http import HttpResponse
 from personalization.consent import consent_store
 from personalization.history import SALT as HISTORY_SALT
@@ -129,6 +132,7 @@ for v in json.load(sys.stdin):
     if v["id"]:
         cookies[app_settings.VISITOR_ID_COOKIE] = signing.get_cookie_signer(
             salt=app_settings.VISITOR_ID_COOKIE + ID_SALT).sign(v["id"])
+        cookies[settings.CSRF_COOKIE_NAME] = v["csrf"]
     v["cookie"] = "; ".join(f"{k}={c}" for k, c in cookies.items())
     out.append(v)
 json.dump(out, sys.stdout)
@@ -207,6 +211,8 @@ def visitors(env: dict[str, str]) -> list[dict]:
             "last": last,
             # Returning browsers have their id (their arm); new ones get one on each request.
             "id": f"{number:06d}{rng.getrandbits(64):016x}" if rng.random() < 0.7 else "",
+            # A CSRF secret's 32 letters and digits (apart from the mix's random draws).
+            "csrf": hashlib.sha256(b"csrf%d" % number).hexdigest()[:32],
             "campaign": rng.random() < 0.05,
         })  # fmt: skip
     signed = subprocess.run(

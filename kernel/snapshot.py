@@ -48,6 +48,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from kernel.conf import setting
+
 T = TypeVar("T")
 
 # Seconds a process trusts the shared cache's versions before checking the database's: the
@@ -92,7 +94,7 @@ def _version_model() -> type[models.Model]:
 
 
 def _max_age() -> float:
-    return getattr(settings, "KERNEL_SNAPSHOT_MAX_AGE", MAX_AGE_DEFAULT)
+    return cast(float, setting("KERNEL_SNAPSHOT_MAX_AGE", MAX_AGE_DEFAULT))
 
 
 def _key(name: str) -> str:
@@ -118,7 +120,7 @@ _process_versions: _RequestVersions | None = None
 
 
 def _versions_reused_seconds() -> float:
-    return float(getattr(settings, "KERNEL_SNAPSHOT_VERSIONS_SECONDS", 0))
+    return float(setting("KERNEL_SNAPSHOT_VERSIONS_SECONDS", 0))
 
 
 def request_versions_start(**_kwargs: Any) -> None:

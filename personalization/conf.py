@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from functools import cached_property
 
-from django.conf import settings
+from kernel.conf import setting
 
 # The facts personalization itself knows, in the order they are resolved. A project lists these
 # and its own resolvers in PERSONALIZATION_RESOLVERS (the shop adds "has ordered").
@@ -105,7 +105,7 @@ class AppSettings:
     def __getattr__(self, name: str):
         if name not in DEFAULTS:
             raise AttributeError(name)
-        return getattr(settings, f"PERSONALIZATION_{name}", DEFAULTS[name])
+        return setting(f"PERSONALIZATION_{name}", DEFAULTS[name])
 
     @cached_property
     def _proxy_cache(self) -> dict:

@@ -166,38 +166,44 @@ def decision(
     return declare
 
 
-@contextmanager
-def _answering(
-    request: HttpRequest, recorder: Recorder | None
-) -> Iterator[tuple[set[str], list[_Asked]]]:
-    """Inside a decision, fact and session reads are the decision's own: yields the names of
-    the facts it reads (the session counts as one) and the questions it asks."""
-    visitor = request.visitor  # type: ignore[attr-defined]
-    readers: list[set[str]] = visitor.memo.setdefault(READERS_KEY, [])
-    read: set[str] = set()
-    readers.append(read)
-    askers: list[list[_Asked]] = vars(request).setdefault(_ASKED, [])
-    nested: list[_Asked] = []
-    askers.append(nested)
-    session = getattr(request, "session", None)
-    accessed = getattr(session, "accessed", False)
-    if session is not None:
-        session.accessed = False
-    if recorder is not None:
-        recorder.depth += 1
-    try:
-        yield read, nested
-    finally:
-        readers.pop()
-        askers.pop()
+class _answering:
+    """Inside a decision, fact and session reads are the decision's own: gives the names of
+    the facts it reads (the session counts as one) and the questions it asks. (A class, not a
+    generator: pages enter it a dozen times each.)"""
+
+    def __init__(self, request: HttpRequest, recorder: Recorder | None) -> None:
+        self.request = request
+        self.recorder = recorder
+
+    def __enter__(self) -> tuple[set[str], list[_Asked]]:
+        request = self.request
+        visitor = request.visitor  # type: ignore[attr-defined]
+        self.readers: list[set[str]] = visitor.memo.setdefault(READERS_KEY, [])
+        self.read: set[str] = set()
+        self.readers.append(self.read)
+        self.askers: list[list[_Asked]] = vars(request).setdefault(_ASKED, [])
+        nested: list[_Asked] = []
+        self.askers.append(nested)
+        self.session = session = getattr(request, "session", None)
+        self.accessed = getattr(session, "accessed", False)
+        if session is not None:
+            session.accessed = False
+        if self.recorder is not None:
+            self.recorder.depth += 1
+        return self.read, nested
+
+    def __exit__(self, *_exc: object) -> None:
+        self.readers.pop()
+        self.askers.pop()
+        recorder, session = self.recorder, self.session
         if recorder is not None:
             recorder.depth -= 1
         if session is not None:
             if session.accessed:
-                read.add(_SESSION)
+                self.read.add(_SESSION)
             # A page being recorded does not read the session when one of its decisions does.
             outermost = recorder is not None and recorder.depth == 0
-            session.accessed = accessed or (session.accessed and not outermost)
+            session.accessed = self.accessed or (session.accessed and not outermost)
 
 
 def _note(request: HttpRequest, read: Iterable[str], asked: tuple[_Asked, ...]) -> None:

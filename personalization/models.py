@@ -39,6 +39,33 @@ REGION_SETS: Snapshot[tuple[RegionSet, ...]] = Snapshot(
     depends_on=("personalization.RegionSet",),
 )
 
+# The sets containing a place, worked out once per place for the sets loaded (every request
+# asks, and a place is one of a few thousand).
+_containing: dict[tuple[str, str, str], tuple[RegionSet, ...]] = {}
+_containing_of: list[tuple[RegionSet, ...]] = [()]
+_CONTAINING_KEPT = 10_000
+
+
+def region_sets_containing(
+    *, country: str, region: str = "", postal_code: str = ""
+) -> tuple[RegionSet, ...]:
+    """The active region sets a place is in."""
+    sets = REGION_SETS.get()
+    if sets is not _containing_of[0]:  # reloaded: what the old sets held no longer counts
+        _containing.clear()
+        _containing_of[0] = sets
+    key = (country, region, postal_code)
+    found = _containing.get(key)
+    if found is None:
+        if len(_containing) >= _CONTAINING_KEPT:
+            _containing.clear()
+        found = _containing[key] = tuple(
+            region_set
+            for region_set in sets
+            if region_set.contains(country=country, region=region, postal_code=postal_code)
+        )
+    return found
+
 
 class RegionSet(models.Model):
     """A named group of regions ("Rural Japan", "Kansai") shared by content rules and offers.

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import URLPattern, URLResolver, get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
 
 
@@ -26,9 +27,15 @@ class ShopCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith(reverse("admin:index")):
+        if not report_only and request.path.startswith(_admin_prefix(get_script_prefix())):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+@cache
+def _admin_prefix(_script_prefix: str) -> str:
+    """Where the admin is (under the script prefix that keys it): every response asks."""
+    return reverse("admin:index")
 
 
 _Patterns = list[URLPattern | URLResolver]

@@ -50,6 +50,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from kernel.conf import setting
 from personalization.decisions import Question, answers, editor_versions, recording
 from personalization.preview import preview_overrides
 from shop.basket.services import SESSION_KEY as BASKET_KEY
@@ -91,7 +92,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def _setting(name: str) -> Any:
-    return getattr(settings, f"PAGECACHE_{name}", DEFAULTS[name])
+    return setting(f"PAGECACHE_{name}", DEFAULTS[name])
 
 
 class PageCacheMiddleware:

@@ -21,7 +21,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from kernel.regions import iso_countries, region_valid
 
 from ..conf import app_settings
-from ..models import RegionSet
+from ..models import region_sets_containing
 from ..signed import signed_cookie
 from ..visitor import Builder, Source
 from .network import connection_for_request
@@ -245,11 +245,7 @@ class RegionSetResolver:
         country = builder.get("country") or ""
         region = builder.get("region") or ""
         postal_code = builder.get("postal_code") or ""
-        found = [
-            region_set
-            for region_set in RegionSet.objects.cached()
-            if region_set.contains(country=country, region=region, postal_code=postal_code)
-        ]
+        found = region_sets_containing(country=country, region=region, postal_code=postal_code)
         builder.add("region_sets", tuple(s.slug for s in found), Source.DERIVED)
         builder.add("area", "rural" if any(s.is_rural for s in found) else "urban", Source.DERIVED)
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.http import HttpRequest
 
-from ..conf import app_settings
+from ..conf import Network, app_settings
 from ..visitor import Builder, Source
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -16,6 +17,9 @@ class Connection(NamedTuple):
     via_trusted_proxy: bool
 
 
+# Every request parses its proxy's address and checks it against TRUSTED_PROXIES: both are
+# remembered per process (bounded), for the few addresses proxies and clients come from.
+@lru_cache(maxsize=4096)
 def _parse(value: str) -> IPAddress | None:
     try:
         address = ipaddress.ip_address(value.strip())
@@ -26,7 +30,12 @@ def _parse(value: str) -> IPAddress | None:
 
 
 def _trusted(address: IPAddress) -> bool:
-    return any(address in network for network in app_settings.trusted_networks())
+    return _trusted_by(address, app_settings.trusted_networks())
+
+
+@lru_cache(maxsize=4096)
+def _trusted_by(address: IPAddress, networks: tuple[Network, ...]) -> bool:
+    return any(address in network for network in networks)
 
 
 def connection_from_trusted_proxy(request: HttpRequest) -> bool:

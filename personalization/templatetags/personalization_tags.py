@@ -34,12 +34,12 @@ def visitor_place(request) -> str:
     return place_decided(request) if hasattr(request, "visitor") else ""
 
 
-@decision("place")
+@decision("place", shared=True)
 def place_decided(request) -> str:
     return location_label(request.visitor)
 
 
-@decision("consent-banner")
+@decision("consent-banner", shared=True)
 def consent_banner_decided(request) -> bool:
     """Whether the page asks for consent: until the visitor chose, and never to a robot."""
     visitor = request.visitor

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from django.urls import reverse
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kernel.regions import SOUTHERN_COUNTRIES, place_name
 from personalization.actions.base import Action, ActionContext
@@ -379,6 +380,13 @@ def season_ahead(visitor: Visitor, context: ActionContext) -> Iterator[Action]:
         season, coming = now_season, False
     else:
         return
+    yield _season_action(season, coming, region or "", today.year, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _season_action(season: str, coming: bool, region: str, year: int, _language: str) -> Action:
+    """The action for a season where the visitor is, worded in the active language (the last
+    argument keys it): the same for everyone in the region, so worded once per process."""
     # A region reads well in a sentence ("in Hokkaido"); a country often needs an article.
     where = place_name(region) if region else ""
     label = str(Season(season).label)
@@ -393,9 +401,9 @@ def season_ahead(visitor: Visitor, context: ActionContext) -> Iterator[Action]:
                  else _("%(season)s is here: what helps now")) % values  # fmt: skip
         why = (_("The %(lower)s starts soon where you are.") if coming else
                _("The %(lower)s has just begun where you are.")) % values  # fmt: skip
-    yield Action(
+    return Action(
         kind="season-ahead",
-        key=f"season-ahead:{season}:{today.year}",
+        key=f"season-ahead:{season}:{year}",
         title=title,
         body=_season_blurb(season),
         url=reverse("catalog:category", kwargs={"slug": SEASON_CATEGORIES[season]}),

@@ -10,7 +10,7 @@ import datetime
 import zoneinfo
 
 from kernel.regions import time_zone_for
-from personalization.models import RegionSet
+from personalization.models import region_sets_containing
 from shop.offers.shipping import ShippingMethodCode
 
 from .models import Order, OrderStatus
@@ -35,10 +35,8 @@ def is_island(*, country: str, region: str, postal_code: str) -> bool:
 
 def is_rural(*, country: str, region: str, postal_code: str) -> bool:
     """Whether an address lies in a rural region set (held per process: no query)."""
-    return any(
-        s.is_rural and s.contains(country=country, region=region, postal_code=postal_code)
-        for s in RegionSet.objects.cached()
-    )
+    found = region_sets_containing(country=country, region=region, postal_code=postal_code)
+    return any(s.is_rural for s in found)
 
 
 def transit_days(*, method: str, country: str, region: str, postal_code: str) -> int:

@@ -74,7 +74,7 @@ def _near_shown(nearby: NearbyStore | None) -> tuple[Any, ...] | None:
     return (nearby.store, None if km is None else str(floatformat(km, 0)))
 
 
-@decision("store-near", key=_near_shown)
+@decision("store-near", key=_near_shown, shared=True)
 def store_near_decided(request: HttpRequest) -> NearbyStore | None:
     """The store near the request's visitor, as a decision pages are shared by."""
     return store_near(request.visitor)  # type: ignore[attr-defined]
