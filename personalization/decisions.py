@@ -321,7 +321,12 @@ def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
     try:
         if name != _SESSION:
             fact = facts.get(name)
-            return _canonical(None if fact is None else fact.value)
+            value = None if fact is None else fact.value
+            if isinstance(value, datetime.datetime):
+                # A shared answer holds for the clock's minute (_sharing_with): so does a time
+                # it read, such as the local time a "between 18:00 and 22:00" rule tests.
+                value = value.replace(second=0, microsecond=0)
+            return _canonical(value)
         session = request.session
         accessed = session.accessed
         try:

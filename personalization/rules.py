@@ -45,7 +45,9 @@ __all__ = [
 
 
 def _time(value: Any) -> datetime.time:
-    return datetime.time.fromisoformat(str(value))
+    # To the minute, as a clock on a page reads: a window then depends only on the minute
+    # (which shared answers are kept under, personalization/decisions.py).
+    return datetime.time.fromisoformat(str(value)).replace(second=0, microsecond=0)
 
 
 def _date(value: Any) -> datetime.date:

@@ -9,7 +9,7 @@ import math
 import re
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -120,23 +120,41 @@ def place_chosen(builder: Builder) -> Place | None:
     return Place(country, postal_code=postal_code[:12]) if country else None
 
 
+_CDN_FIELDS = ("country", "region", "city", "latitude", "longitude", "timezone")
+
+
 def place_from_cdn(builder: Builder) -> Place | None:
     if builder.request is None or not connection_for_request(builder.request).via_trusted_proxy:
         return None
     headers = builder.headers
     for names in (app_settings.GEO_HEADERS, *CDN_HEADERS):
-        country = clean_country(headers.get(names.get("country", ""), "")[:MAX_HEADER])
-        if not country:
-            continue
-        return Place(
-            country=country,
-            region=clean_region(country, headers.get(names.get("region", ""))),
-            city=clean_city(headers.get(names.get("city", ""))),
-            latitude=clean_coordinate(headers.get(names.get("latitude", "")), 90),
-            longitude=clean_coordinate(headers.get(names.get("longitude", "")), 180),
-            timezone=clean_time_zone(headers.get(names.get("timezone", ""))),
+        values = (
+            (headers.get(names[field]) or "")[:MAX_HEADER] if field in names else ""
+            for field in _CDN_FIELDS
         )
+        place = _cdn_place(*values)
+        if place is not None:
+            return place
     return None
+
+
+@lru_cache(maxsize=4096)
+def _cdn_place(
+    country: str, region: str, city: str, latitude: str, longitude: str, timezone: str
+) -> Place | None:
+    """The place a CDN's headers give, cleaned: worked out once per process for each set of
+    values, which every visitor of one city shares."""
+    country = clean_country(country)
+    if not country:
+        return None
+    return Place(
+        country=country,
+        region=clean_region(country, region),
+        city=clean_city(city),
+        latitude=clean_coordinate(latitude or None, 90),
+        longitude=clean_coordinate(longitude or None, 180),
+        timezone=clean_time_zone(timezone),
+    )
 
 
 @cache

@@ -227,6 +227,43 @@ def test_a_shared_answer_lasts_the_clock_minute(shared, visitor_request):
     assert shared_calls == ["On", "On"]
 
 
+@decision("test-shared-evening", shared=True)
+def evening_line(request) -> str:
+    shared_calls.append("evening")
+    local = request.visitor.get("local_time")
+    return "evening" if local.hour >= 18 else "day"
+
+
+def test_a_shared_answer_that_read_the_local_time_holds_for_its_minute(shared, visitor_request):
+    """Visitors a few seconds apart share it (the local time of each request differs to the
+    microsecond); the next minute answers afresh, and an earlier hour gets its own answer."""
+    from personalization.visitor import resolve_visitor
+
+    def at(moment: datetime.datetime):
+        request = visitor_request()
+        request.visitor = resolve_visitor(request=request, now=moment)
+        return request
+
+    evening = at(datetime.datetime(2026, 11, 30, 12, 0, 5, tzinfo=datetime.UTC))
+    hour = evening.visitor.get("local_time").hour
+    start = evening.visitor.now - datetime.timedelta(hours=hour - 18)  # 18:00:05 local
+    assert evening_line(at(start)) == "evening"
+    assert evening_line(at(start + datetime.timedelta(seconds=30))) == "evening"
+    assert shared_calls == ["evening"]
+    assert evening_line(at(start - datetime.timedelta(hours=1))) == "day"
+    assert evening_line(at(start + datetime.timedelta(seconds=60))) == "evening"
+    assert shared_calls == ["evening", "evening", "evening"]
+
+
+def test_a_time_window_rule_reads_minutes():
+    from personalization.rules import condition_clean
+
+    assert condition_clean("local_time", "between", ["18:00:30", "22:00"]) == [
+        "18:00:00",
+        "22:00:00",
+    ]
+
+
 def test_previews_and_a_process_that_keeps_none_answer_each_time(shared, settings, visitor_request):
     from personalization.visitor import resolve_visitor
 
