@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
-from django.conf import settings
 from django.utils.formats import number_format
+
+from kernel.conf import setting
 
 # Digits after the decimal point, per ISO 4217. Currencies not listed have two.
 MINOR_UNITS = {"JPY": 0, "KRW": 0}
@@ -13,13 +15,18 @@ SYMBOLS = {"JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "KRW": "₩"}
 
 
 def currency_default() -> str:
-    return settings.SHOP_CURRENCY
+    return cast(str, setting("SHOP_CURRENCY"))
+
+
+# The smallest unit of each number of places (pricing rounds every discount of every line).
+_UNITS = {places: Decimal(1).scaleb(-places) for places in (0, 2)}
 
 
 def money_round(amount: Decimal, currency: str | None = None) -> Decimal:
     """Round an amount to the smallest unit of its currency (half up, as tills do)."""
     places = MINOR_UNITS.get(currency or currency_default(), 2)
-    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    unit = _UNITS.get(places) or Decimal(1).scaleb(-places)
+    return Decimal(amount).quantize(unit, rounding=ROUND_HALF_UP)
 
 
 def money_format(amount: Decimal, currency: str | None = None) -> str:
