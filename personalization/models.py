@@ -42,7 +42,7 @@ REGION_SETS: Snapshot[tuple[RegionSet, ...]] = Snapshot(
 # The sets containing a place, worked out once per place for the sets loaded (every request
 # asks, and a place is one of a few thousand).
 _containing: dict[tuple[str, str, str], tuple[RegionSet, ...]] = {}
-_containing_of: list[tuple[RegionSet, ...]] = [()]
+_containing_of: tuple[RegionSet, ...] = ()
 _CONTAINING_KEPT = 10_000
 
 
@@ -50,10 +50,11 @@ def region_sets_containing(
     *, country: str, region: str = "", postal_code: str = ""
 ) -> tuple[RegionSet, ...]:
     """The active region sets a place is in."""
+    global _containing_of
     sets = REGION_SETS.get()
-    if sets is not _containing_of[0]:  # reloaded: what the old sets held no longer counts
+    if sets is not _containing_of:  # reloaded: what the old sets held no longer counts
         _containing.clear()
-        _containing_of[0] = sets
+        _containing_of = sets
     key = (country, region, postal_code)
     found = _containing.get(key)
     if found is None:
