@@ -88,3 +88,14 @@ def test_events_flow_again_once_redis_is_back(shared_cache, tested):
 def test_the_buffer_is_a_plain_redis_list_of_json(shared_cache, tested):
     items = RedisListBuffer().pop(10)
     assert [json.loads(item)["k"] for item in items] == ["exposure"]
+
+
+def test_the_buffer_keeps_its_newest_events_up_to_its_cap(shared_cache, settings):
+    """The batch writer stopped: the list grows to PERSONALIZATION_EXPERIMENT_BUFFER_MAX and
+    then drops its oldest events, never more."""
+    settings.PERSONALIZATION_EXPERIMENT_BUFFER_MAX = 3
+    buffer = RedisListBuffer()
+    assert buffer.push(["1", "2"])
+    assert buffer.push(["3", "4", "5"])
+    assert buffer.size() == 3
+    assert buffer.pop(10) == ["3", "4", "5"]
