@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -26,7 +27,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kernel.languages import texts_of
-from kernel.money import currency_default, money_format, money_round
+from kernel.money import (
+    currency_default,
+    from_hundredths,
+    hundredths,
+    money_format,
+    money_round,
+    rounding_step,
+    share,
+)
 from kernel.snapshot import Snapshot
 from personalization.decisions import decision
 from personalization.visitor import Visitor
@@ -66,8 +75,9 @@ def sentence_reader() -> tuple[str, str]:
     return get_language() or "", timezone.get_current_timezone_name()
 
 
-def _order(offer: CompiledOffer) -> tuple[int, int]:
-    return offer.priority, offer.id
+# Offers apply by priority, then in the order they were made (a C-level key: pricing sorts
+# hundreds of offers when national ones stack).
+_order = operator.attrgetter("priority", "id")
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class OfferCatalog:
     by_code: dict[str, CompiledOffer]
     # CompiledOffer.targets() → ids of the offers applying to it.
     by_target: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Offers that cover every product found under their targets: `covers` need not be asked.
+    exact: frozenset[int] = frozenset()
     # Every moment an offer starts or ends: between two of them, the same offers are live.
     boundaries: tuple[datetime.datetime, ...] = ()
     # The visitor facts that decide the offers without a segment → those offers (qualified()).
@@ -138,6 +150,12 @@ class OfferCatalog:
     def by_id(self) -> dict[int, CompiledOffer]:
         return {offer.id: offer for offer in self.offers}
 
+    @cached_property
+    def rank(self) -> dict[int, int]:
+        """Offer id → its place in the order offers apply (sorting ids by it is cheaper than
+        sorting offers by `_order`, with hundreds of them)."""
+        return {offer.id: place for place, offer in enumerate(sorted(self.offers, key=_order))}
+
     def sentence(self, offer: CompiledOffer, reader: tuple[str, str] | None = None) -> str:
         """The offer's sentence (`offer_sentence`), worked out once per language and time zone
         (`reader`: `sentence_reader()`, when the caller has it)."""
@@ -148,14 +166,24 @@ class OfferCatalog:
             found = self.sentences[key] = offer_sentence(offer)
         return found
 
-    def touching(self, products: Iterable[Product]) -> dict[int, list[int]]:
-        """Offer id → the positions of the products it may cover (`covers` decides)."""
+    def touching(self, products: Iterable[Product], among: Set[int]) -> dict[int, list[int]]:
+        """Offer id → the positions of the products it covers, for the offers `among` (those
+        the visitor qualifies for) covering any."""
         found: dict[int, list[int]] = {}
+        exact, by_id = self.exact, self.by_id
         for position, product in enumerate(products):
             for key in product_targets(product):
                 for offer_id in self.by_target.get(key, ()):
-                    positions = found.setdefault(offer_id, [])
-                    if not positions or positions[-1] != position:
+                    if offer_id not in among:
+                        continue
+                    positions = found.get(offer_id)
+                    if positions and positions[-1] == position:
+                        continue  # found under another of the product's keys
+                    if offer_id not in exact and not by_id[offer_id].covers(product):
+                        continue
+                    if positions is None:
+                        found[offer_id] = [position]
+                    else:
                         positions.append(position)
         return found
 
@@ -213,6 +241,7 @@ def catalog_build(compiled: Iterable[CompiledOffer]) -> OfferCatalog:
         {key: tuple(found) for key, found in index.items()},
         {offer.code: offer for offer in compiled if offer.code},
         {key: frozenset(ids) for key, ids in by_target.items()},
+        frozenset(offer.id for offer in compiled if offer.targets_exact()),
         tuple(sorted(moments)),
     )
 
@@ -379,43 +408,76 @@ def request_pricing_context(request: HttpRequest) -> PricingContext:
 # Compute: pure functions of their arguments.
 
 
-def _percent_off(lines: list[PricedLine], percent: Decimal) -> Decimal:
-    taken = Decimal(0)
-    for line in lines:
-        amount = min(money_round(line.total * percent / 100), line.total)
-        line.discount += amount
-        taken += amount
-    return taken
+# The kinds as plain strings: comparing a string with an enum member costs three times more,
+# once or twice per offer and basket.
+_PERCENT, _FIXED, _FREE_SHIPPING, _BUY_X_GET_Y = (
+    str(kind.value)
+    for kind in (OfferKind.PERCENT, OfferKind.FIXED, OfferKind.FREE_SHIPPING, OfferKind.BUY_X_GET_Y)
+)
 
 
-def _benefit(offer: CompiledOffer, lines: list[PricedLine]) -> Decimal:
-    """Take the offer's discount off the lines it covers; returns the amount taken. `lines`
-    may be only those it may cover, in the basket's order."""
-    covered = [line for line in lines if offer.covers(line.product) and line.total > 0]
-    if not covered:
-        return Decimal(0)
-    taken = Decimal(0)
-    if offer.kind == OfferKind.PERCENT:
-        taken = _percent_off(covered, offer.value)
-    elif offer.kind == OfferKind.FIXED:
-        remaining = min(offer.value, sum((line.total for line in covered), Decimal(0)))
-        base = sum((line.total for line in covered), Decimal(0))
-        for index, line in enumerate(covered):
-            # Spread over the lines in proportion; the last line takes what rounding left.
-            if index == len(covered) - 1:
-                amount = remaining - taken
-            else:
-                amount = money_round(remaining * line.total / base)
-            line.discount += amount
-            taken += amount
-    elif offer.kind == OfferKind.BUY_X_GET_Y:
-        group = offer.buy_quantity + offer.get_quantity
-        for line in covered:
-            free_units = (line.quantity // group) * offer.get_quantity
-            amount = min(line.unit_price * free_units, line.total)
-            line.discount += amount
-            taken += amount
-    return taken
+class _Ledger:
+    """A basket's lines in whole hundredths (kernel.money) while offers take their discounts
+    off them, one after another, each from what the ones before left."""
+
+    __slots__ = ("units", "quantities", "gross", "taken", "step")
+
+    def __init__(self, lines: list[PricedLine], currency: str) -> None:
+        self.units = [hundredths(line.unit_price) for line in lines]
+        self.quantities = [line.quantity for line in lines]
+        self.gross = [unit * line.quantity for unit, line in zip(self.units, lines, strict=True)]
+        self.taken = [0] * len(lines)
+        self.step = rounding_step(currency)
+
+    def percent_off(self, positions: Iterable[int], rate: int) -> int:
+        """Take `rate` (a percentage in hundredths: 5 % is 500) off each line, rounded to the
+        currency's unit; returns the total."""
+        gross, taken, step = self.gross, self.taken, self.step
+        total_taken = 0
+        for position in positions:
+            left = gross[position] - taken[position]
+            # left × percent ÷ 100, with the percent in hundredths: ÷ 10,000.
+            amount = share(left * rate, 10_000, step)
+            if amount > left:
+                amount = left
+            taken[position] += amount
+            total_taken += amount
+        return total_taken
+
+    def benefit(self, offer: CompiledOffer, positions: Iterable[int]) -> int:
+        """Take the offer's discount off the lines at `positions` (those it covers, in the
+        basket's order); returns the amount taken."""
+        kind = offer.kind
+        if kind == _PERCENT:  # a line already free takes nothing more
+            return self.percent_off(positions, offer.value_hundredths)
+        gross, taken = self.gross, self.taken
+        covered = [position for position in positions if gross[position] > taken[position]]
+        if not covered:
+            return 0
+        total_taken = 0
+        if kind == _FIXED:
+            base = sum(gross[position] - taken[position] for position in covered)
+            remaining = min(offer.value_hundredths, base)
+            for position in covered[:-1]:
+                # Spread over the lines in proportion; the last line takes what rounding left.
+                amount = share(remaining * (gross[position] - taken[position]), base, self.step)
+                taken[position] += amount
+                total_taken += amount
+            taken[covered[-1]] += remaining - total_taken
+            return remaining
+        if kind == _BUY_X_GET_Y:
+            group = offer.buy_quantity + offer.get_quantity
+            for position in covered:
+                free_units = (self.quantities[position] // group) * offer.get_quantity
+                amount = min(self.units[position] * free_units, gross[position] - taken[position])
+                taken[position] += amount
+                total_taken += amount
+        return total_taken
+
+    def settle(self, lines: list[PricedLine]) -> None:
+        """Write the discounts taken onto the lines."""
+        for line, taken in zip(lines, self.taken, strict=True):
+            line.discount = from_hundredths(taken)
 
 
 def basket_price(
@@ -458,22 +520,23 @@ def basket_price(
         elif offer.id not in qualifying:
             problems[code] = _("“%(code)s” is not valid for you or your region.") % {"code": code}
 
+    currency = currency_default()
+    ledger = _Ledger(priced, currency)
     discounts: list[Discount] = []
     free_shipping_from: list[Decimal] = []
     exclusive_taken = False
     # Only offers that may cover a line, and those that explain themselves without one: any
     # other gives no discount and says nothing, so leaving it out changes nothing.
-    touching = catalog.touching(line.product for line in priced)
-    considered = {offer.id: offer for offer in context.qualified.considered_always}
-    considered.update(
-        (offer_id, catalog.by_id[offer_id]) for offer_id in touching if offer_id in qualifying
-    )
-    for offer in sorted(considered.values(), key=_order):
-        offer_id = offer.id
+    touching = catalog.touching((line.product for line in priced), qualifying)
+    considered = set(touching)
+    considered.update(offer.id for offer in context.qualified.considered_always)
+    by_id = catalog.by_id
+    for offer_id in sorted(considered, key=catalog.rank.__getitem__):
+        offer = by_id[offer_id]
         if offer.store_only or (offer.code and offer.code not in entered):
             continue
         if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
-            if offer.kind == OfferKind.FREE_SHIPPING:
+            if offer.kind == _FREE_SHIPPING:
                 free_shipping_from.append(offer.min_subtotal)
             if offer.code:
                 problems[offer.code] = _("“%(code)s” needs a basket of at least %(amount)s.") % {
@@ -488,21 +551,21 @@ def basket_price(
                     "other": discounts[0].sentence if discounts else "",
                 }
             continue
-        if offer.kind == OfferKind.FREE_SHIPPING:
+        if offer.kind == _FREE_SHIPPING:
             discount = Discount(
                 offer_id, catalog.sentence(offer, reader), Decimal(0), True, offer.code
             )
         else:
-            covered = [priced[position] for position in touching.get(offer_id, ())]
-            amount = _benefit(offer, covered)
-            if not amount:
+            taken = ledger.benefit(offer, touching.get(offer_id, ()))
+            if not taken:
                 continue
             discount = Discount(
-                offer_id, catalog.sentence(offer, reader), amount, False, offer.code
+                offer_id, catalog.sentence(offer, reader), from_hundredths(taken), False, offer.code
             )
         discounts.append(discount)
         exclusive_taken = offer.exclusive
-    discounts += _voucher_discount(personal, priced, problems, exclusive_taken, discounts)
+    discounts += _voucher_discount(personal, ledger, problems, exclusive_taken, discounts)
+    ledger.settle(priced)
 
     method = SHIPPING_METHODS.get(shipping_method, SHIPPING_METHODS["standard"])
     after_discounts = subtotal - sum((d.amount for d in discounts), Decimal(0))
@@ -516,13 +579,13 @@ def basket_price(
         if method.free_from is not None:
             gaps.append(method.free_from - after_discounts)
         if gaps:
-            missing = money_round(min(gaps))
+            missing = money_round(min(gaps), currency)
     return PriceResult(
         lines=priced,
         discounts=discounts,
         shipping=shipping,
         shipping_method=method.code,
-        currency=currency_default(),
+        currency=currency,
         code_problems=problems,
         missing_for_free_shipping=missing if missing and missing > 0 else None,
     )
@@ -530,7 +593,7 @@ def basket_price(
 
 def _voucher_discount(
     personal: dict[str, VoucherTerms],
-    lines: list[PricedLine],
+    ledger: _Ledger,
     problems: dict[str, str],
     exclusive_taken: bool,
     discounts: list[Discount],
@@ -553,10 +616,12 @@ def _voucher_discount(
             "other": discounts[0].sentence,
         }
         return []
-    amount = _percent_off(lines, best.percent)
-    if not amount:
+    taken = ledger.percent_off(range(len(ledger.gross)), hundredths(best.percent))
+    if not taken:
         return []
-    return [Discount(None, best.sentence, amount, False, best.code, voucher_id=best.id)]
+    return [
+        Discount(None, best.sentence, from_hundredths(taken), False, best.code, voucher_id=best.id)
+    ]
 
 
 @dataclass(frozen=True)
@@ -578,21 +643,13 @@ def list_prices(products: Iterable[Product], context: PricingContext) -> dict[in
             continue
         unit = basket_price(lines=[(product, 1)], context=context).lines[0].total
         was = product.price if unit < product.price else product.compare_at_price
-        badge_offers = sorted(
-            (
-                catalog.by_id[offer_id]
-                for offer_id in catalog.touching([product])
-                if offer_id in qualifying
-            ),
-            key=_order,
-        )
+        badge_offers = sorted(catalog.touching([product], qualifying), key=catalog.rank.__getitem__)
         badges = tuple(
             catalog.sentence(offer, reader)
-            for offer in badge_offers
+            for offer in map(catalog.by_id.__getitem__, badge_offers)
             if offer.kind != OfferKind.FREE_SHIPPING
             and not offer.code
             and offer.scope != OfferScope.BASKET
-            and offer.covers(product)
         )
         prices[product.pk] = ProductPrice(unit, was if was and was > unit else None, badges)
     return prices

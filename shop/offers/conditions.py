@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from kernel.languages import text_in
+from kernel.money import hundredths
 from kernel.scheduling import is_live
 from personalization.facts import fact_display
 from personalization.slots import content, segment_result
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from shop.catalog.models import Product
 
 
-@dataclass(frozen=True)
+# Slots: pricing reads a handful of fields of hundreds of offers per basket when national
+# offers stack, and reads them faster from slots than from each offer's own dictionary.
+@dataclass(frozen=True, slots=True)
 class CompiledOffer:
     """An offer as pricing reads it: plain values and id sets, no queries."""
 
@@ -54,6 +57,11 @@ class CompiledOffer:
     usage_limit: int | None
     per_customer_limit: int | None
     times_used: int
+    # The value in whole hundredths, as pricing computes (kernel.money.hundredths).
+    value_hundredths: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value_hundredths", hundredths(self.value))
 
     @property
     def shown_name(self) -> str:
@@ -88,6 +96,11 @@ class CompiledOffer:
         if self.pet_types:
             return tuple(f"pet:{pet_type}" for pet_type in self.pet_types)
         return ("*",)
+
+    def targets_exact(self) -> bool:
+        """Whether every product with one of `targets()` is covered: only pet types named
+        beside products or categories leave `covers` something more to check."""
+        return not (self.pet_types and self.scope in (OfferScope.PRODUCTS, OfferScope.CATEGORIES))
 
 
 def product_targets(product: Product) -> tuple[str, ...]:

@@ -136,10 +136,11 @@ codes = st.lists(st.sampled_from(["SPRING", "KOBE10", "NOPE"]), max_size=2)
 
 def flat(catalog: OfferCatalog) -> OfferCatalog:
     """The same offers with every one applying to everything and nothing remembered: each
-    offer is considered for every line, as pricing did before the indexes."""
+    offer is checked against every line, as pricing did before the indexes."""
     return dataclasses.replace(
         catalog,
         by_target={"*": frozenset(offer.id for offer in catalog.offers)},
+        exact=frozenset(),
         memo={},
         sentences={},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -338,6 +338,19 @@ def test_offers_apply_in_priority_order(make_offer, price):
     ]
 
 
+def test_stacked_offers_each_take_their_share_of_what_the_ones_before_left(make_offer, price):
+    for priority in range(40):
+        make_offer(name=f"5% off, number {priority}", value=Decimal(5), priority=priority)
+    result = price((ProductFactory(price=Decimal(1999)), 3))
+    expected, left = [], Decimal(5997)
+    for _ in range(40):  # each 5 % of what is left, rounded half up to the yen
+        amount = (left * Decimal("0.05")).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        expected.append(amount)
+        left -= amount
+    assert [d.amount for d in result.discounts] == expected
+    assert result.lines[0].total == left == Decimal(771)
+
+
 def test_an_exclusive_offer_stops_stacking(make_offer, price, cat_kibble):
     make_offer(name="20% off for members", value=Decimal(20), exclusive=True, priority=10)
     make_offer(name="10% off everything", priority=20)
@@ -497,6 +510,19 @@ def test_amounts_are_whole_yen(make_offer, price):
     assert result.discount_total == Decimal(150)
     assert result.total == Decimal(999 - 150 + 600)
     assert result.currency == "JPY"
+
+
+def test_amounts_are_whole_cents_in_a_currency_with_cents(make_offer, price, settings):
+    settings.SHOP_CURRENCY = "USD"
+    make_offer(name="15% off", value=Decimal(15))
+    make_offer(name="$1 off", kind=OfferKind.FIXED, value=Decimal(1), priority=200)
+    lines = [(ProductFactory(price=Decimal("9.99")), 1), (ProductFactory(price=Decimal("3.33")), 1)]
+    result = price(*lines)
+    # 15% of $9.99 is $1.4985, of $3.33 $0.4995: $1.50 and $0.50. Then $1 in proportion to
+    # what is left, $8.49 and $2.83: $0.75, and the last line what rounding left.
+    assert [line.discount for line in result.lines] == [Decimal("2.25"), Decimal("0.75")]
+    assert [d.amount for d in result.discounts] == [Decimal("2.00"), Decimal("1.00")]
+    assert result.currency == "USD"
 
 
 def test_pricing_runs_no_query_once_the_snapshot_is_warm(
