@@ -56,6 +56,10 @@ DEFAULTS = {
     "EXPERIMENT_BUFFER": "",
     "EXPERIMENT_BUFFER_MAX": 1_000_000,  # events kept waiting at most (the oldest go first)
     "EXPERIMENT_DRAIN_BATCH": 2000,
+    # Pages' exposures held in the process this many seconds and pushed together: one round
+    # trip to the buffer per worker and period instead of one per page. A worker killed outright
+    # loses what it held (one that exits normally pushes it); 0 pushes each page's at once.
+    "EXPERIMENT_EXPOSURE_HOLD_SECONDS": 0,
     # With the buffer in this process's memory (no Redis: the laptop), drain it here after a
     # response has been sent, at most once every this many seconds; 0 never does.
     "EXPERIMENT_DRAIN_IN_PROCESS_SECONDS": 5,

@@ -43,7 +43,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from django.core.signals import setting_changed
@@ -350,7 +350,15 @@ def fingerprint(value: Any) -> str:
     return hashlib.blake2b(_canonical(value).encode(), digest_size=16).hexdigest()
 
 
+# Plain values by their exact type: the common case, tested first (a page's answers hold
+# hundreds of them); subclasses (lazy or safe strings, enums) go through the checks below.
+_SCALARS = frozenset({str, int, float, bool, type(None), decimal.Decimal})
+
+
 def _canonical(value: Any) -> str:
+    kind = type(value)
+    if kind in _SCALARS:
+        return f"{kind.__name__}:{value!r}"
     if value is None or isinstance(value, bool | int | float | str | decimal.Decimal):
         return f"{type(value).__name__}:{value!r}"
     if isinstance(value, datetime.date | datetime.time):
@@ -371,11 +379,15 @@ def _canonical(value: Any) -> str:
         return "{" + ",".join(items) + "}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = (
-            f"{field.name}={_canonical(getattr(value, field.name))}"
-            for field in dataclasses.fields(value)
+            f"{name}={_canonical(getattr(value, name))}" for name in _field_names(type(value))
         )
         return f"{type(value).__qualname__}(" + ",".join(fields) + ")"
     raise Unfingerprintable(type(value).__qualname__)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 @contextmanager

@@ -82,6 +82,8 @@ def _events_stay_buffered(settings):
     response, as `make run` does (tests/personalization/experiments/test_drain_in_process.py
     switches it on)."""
     settings.PERSONALIZATION_EXPERIMENT_DRAIN_IN_PROCESS_SECONDS = 0
+    # Each page's exposures reach the buffer when it answers (test_exposure_hold.py holds them).
+    settings.PERSONALIZATION_EXPERIMENT_EXPOSURE_HOLD_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

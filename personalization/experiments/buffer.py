@@ -8,8 +8,10 @@ of those seconds are lost, the page is not.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import time
 from collections import deque
 from functools import cache
 from typing import Protocol
@@ -110,6 +112,51 @@ class RedisListBuffer:
         return self._call(lambda client: client.llen(KEY), 0)
 
 
+class HeldBuffer:
+    """Events held in this process and pushed to `inner` together: the first push after a quiet
+    spell goes at once and opens a period of `seconds`; what comes during it waits for its end
+    (a timer pushes it then, or the process on its way out). Pages with exposures then cost
+    Redis one round trip per worker and period instead of one each."""
+
+    def __init__(self, inner: EventBuffer, seconds: float) -> None:
+        self.inner = inner
+        self.seconds = seconds
+        self._held: list[str] = []
+        self._due = 0.0  # the end of the current period (time.monotonic())
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        atexit.register(self.flush)
+
+    def push(self, items: list[str]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            self._held.extend(items)
+            if now < self._due:
+                if self._timer is None:
+                    self._timer = threading.Timer(self._due - now, self.flush)
+                    self._timer.daemon = True
+                    self._timer.start()
+                return True
+            self._due = now + self.seconds
+            items, self._held = self._held, []
+        return self.inner.push(items)
+
+    def flush(self) -> bool:
+        """Push what is held now (the period's end, a test, the process exiting)."""
+        with self._lock:
+            items, self._held = self._held, []
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+        return self.inner.push(items) if items else True
+
+    def pop(self, count: int) -> list[str]:
+        return self.inner.pop(count)
+
+    def size(self) -> int:
+        return self.inner.size()
+
+
 @cache
 def _buffer(path: str, backend: str) -> EventBuffer:
     if path:
@@ -128,5 +175,34 @@ def event_buffer() -> EventBuffer:
     return _buffer(app_settings.EXPERIMENT_BUFFER, backend)
 
 
+# The hold in front of each buffer, per period: one per process and setting.
+_held: dict[tuple[EventBuffer, float], HeldBuffer] = {}
+_held_lock = threading.Lock()
+
+
+def exposure_buffer() -> EventBuffer:
+    """Where pages' exposures go: the event buffer, behind this process's hold when
+    PERSONALIZATION_EXPERIMENT_EXPOSURE_HOLD_SECONDS is set."""
+    seconds = float(app_settings.EXPERIMENT_EXPOSURE_HOLD_SECONDS)
+    inner = event_buffer()
+    if not seconds:
+        return inner
+    key = (inner, seconds)
+    found = _held.get(key)
+    if found is None:
+        with _held_lock:
+            found = _held.get(key)
+            if found is None:
+                found = _held[key] = HeldBuffer(inner, seconds)
+    return found
+
+
 def event_buffer_reset() -> None:
+    """A new buffer on next use (settings changed, a test starts): what was held is pushed."""
+    with _held_lock:
+        holds = list(_held.values())
+        _held.clear()
+    for held in holds:
+        held.flush()
+        atexit.unregister(held.flush)
     _buffer.cache_clear()

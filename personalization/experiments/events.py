@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from ..visitor import Source, Visitor
 from .assignment import HOLDOUT_KEY, experiments_running, holdout_percent
-from .buffer import event_buffer
+from .buffer import event_buffer, exposure_buffer
 from .models import EventKind
 from .sticky import request_state
 
@@ -183,7 +183,7 @@ def exposures_flush(request: HttpRequest) -> int:
         return 0
     try:
         items = event_items(visitor, EventKind.EXPOSURE, experiment=keys)
-        return len(items) if items and event_buffer().push(items) else 0
+        return len(items) if items and exposure_buffer().push(items) else 0
     except Exception:
         logger.warning("Experiment exposures were not recorded", exc_info=True)
         return 0

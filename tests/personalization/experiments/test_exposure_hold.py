@@ -1,0 +1,100 @@
+"""Pages' exposures held in the worker for a moment and pushed together: one round trip to the
+buffer per period instead of one per page, and nothing lost when the period ends or when the
+process exits normally."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from personalization.experiments.buffer import HeldBuffer, MemoryBuffer, exposure_buffer
+from personalization.experiments.models import Enrollment
+
+from .conftest import HERO_B, buffered, drain, slot_experiment, visitor_with_arm
+
+pytestmark = pytest.mark.django_db
+
+
+class Counting(MemoryBuffer):
+    """A buffer that counts the calls it gets (each a round trip, were it Redis)."""
+
+    def __init__(self) -> None:
+        super().__init__(maxlen=1000)
+        self.pushes = 0
+
+    def push(self, items: list[str]) -> bool:
+        self.pushes += 1
+        return super().push(items)
+
+
+def waited_for(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_the_first_events_go_at_once_and_the_periods_others_together_at_its_end():
+    inner = Counting()
+    held = HeldBuffer(inner, 0.2)
+    held.push(["a"])
+    assert (inner.pop(10), inner.pushes) == (["a"], 1)
+    held.push(["b"])
+    held.push(["c", "d"])
+    assert inner.size() == 0  # held until the period ends
+    assert waited_for(lambda: inner.size() == 3)
+    assert (inner.pop(10), inner.pushes) == (["b", "c", "d"], 2)
+
+
+def test_a_push_after_a_quiet_spell_goes_at_once():
+    inner = Counting()
+    held = HeldBuffer(inner, 0.05)
+    held.push(["a"])
+    time.sleep(0.1)
+    held.push(["b"])
+    assert inner.pop(10) == ["a", "b"]
+
+
+def test_a_process_that_exits_normally_pushes_what_it_held(tmp_path):
+    """A worker told to stop (gunicorn's TERM, its request limit) leaves nothing behind."""
+    out = tmp_path / "pushed.txt"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(sys.path[0])!r})
+        from personalization.experiments.buffer import HeldBuffer
+
+        class File:
+            def push(self, items):
+                with open({str(out)!r}, "a") as f:
+                    f.write("".join(i + "\\n" for i in items))
+                return True
+
+        held = HeldBuffer(File(), 3600)
+        held.push(["first"])
+        held.push(["second"])
+        held.push(["third"])
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=sys.path[0], timeout=60)
+    assert out.read_text().split() == ["first", "second", "third"]
+
+
+def test_pages_exposures_reach_the_buffer_together_and_count_once_each(as_visitor, settings):
+    settings.PERSONALIZATION_EXPERIMENT_EXPOSURE_HOLD_SECONDS = 3600
+    slot_experiment()
+    client = as_visitor(visitor_with_arm("hero-test", "b"))
+    assert HERO_B in client.get("/").content.decode()
+    assert len(buffered()) == 1  # the first page's, at once
+    for _ in range(3):
+        assert HERO_B in client.get("/").content.decode()
+    assert buffered() == []  # held in the worker
+    exposure_buffer().flush()  # the period's end
+    assert drain() == 3
+    assert Enrollment.objects.get().exposures == 3
