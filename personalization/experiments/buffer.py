@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -195,6 +196,17 @@ def exposure_buffer() -> EventBuffer:
             if found is None:
                 found = _held[key] = HeldBuffer(inner, seconds)
     return found
+
+
+def _forget_after_fork() -> None:
+    # A forked worker starts with no hold: what its parent held (and would push on its own
+    # exit) is the parent's, and the parent's timer thread did not come along.
+    for held in _held.values():
+        atexit.unregister(held.flush)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def event_buffer_reset() -> None:

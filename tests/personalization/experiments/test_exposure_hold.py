@@ -98,3 +98,34 @@ def test_pages_exposures_reach_the_buffer_together_and_count_once_each(as_visito
     exposure_buffer().flush()  # the period's end
     assert drain() == 3
     assert Enrollment.objects.get().exposures == 3
+
+
+def test_a_forked_worker_does_not_push_what_its_parent_held(tmp_path):
+    """gunicorn forks its workers from a master that may have loaded the shop: what the master
+    held is pushed once, by the master, never again by each worker on its way out."""
+    out = tmp_path / "pushed.txt"
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        sys.path.insert(0, {str(sys.path[0])!r})
+        from personalization.experiments import buffer
+
+        class File:
+            def push(self, items):
+                with open({str(out)!r}, "a") as f:
+                    f.write("".join(f"{{os.getpid() == parent}}:{{i}}\\n" for i in items))
+                return True
+
+        parent = os.getpid()
+        inner = File()
+        held = buffer._held[(inner, 3600.0)] = buffer.HeldBuffer(inner, 3600)
+        held.push(["first"])
+        held.push(["held"])
+        child = os.fork()
+        if child == 0:
+            sys.exit(0)  # a worker's normal exit
+        os.waitpid(child, 0)
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=sys.path[0], timeout=60)
+    assert out.read_text().split() == ["True:first", "True:held"]
