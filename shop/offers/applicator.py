@@ -68,6 +68,8 @@ class Qualified:
 
 # Visitor classes whose qualifying offers a catalog remembers (see OfferCatalog.qualified).
 QUALIFIED_MEMO_SIZE = 4096
+# Products whose covering offers a catalog remembers (see OfferCatalog.covering).
+COVERS_MEMO_SIZE = 20_000
 
 
 def sentence_reader() -> tuple[str, str]:
@@ -97,6 +99,10 @@ class OfferCatalog:
     boundaries: tuple[datetime.datetime, ...] = ()
     # The visitor facts that decide the offers without a segment → those offers (qualified()).
     memo: dict[tuple[Any, ...], Qualified] = field(default_factory=dict, compare=False, repr=False)
+    # (product id, category id, its parent's id, pet type) → the offers covering it (covering).
+    covers_memo: dict[tuple[Any, ...], tuple[int, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     # (offer id, language, time zone) → the offer's sentence (offer_sentence).
     sentences: dict[tuple[int, str, str], str] = field(
         default_factory=dict, compare=False, repr=False
@@ -170,21 +176,32 @@ class OfferCatalog:
         """Offer id → the positions of the products it covers, for the offers `among` (those
         the visitor qualifies for) covering any."""
         found: dict[int, list[int]] = {}
-        exact, by_id = self.exact, self.by_id
         for position, product in enumerate(products):
-            for key in product_targets(product):
-                for offer_id in self.by_target.get(key, ()):
-                    if offer_id not in among:
-                        continue
+            for offer_id in self.covering(product):
+                if offer_id in among:
                     positions = found.get(offer_id)
-                    if positions and positions[-1] == position:
-                        continue  # found under another of the product's keys
-                    if offer_id not in exact and not by_id[offer_id].covers(product):
-                        continue
                     if positions is None:
                         found[offer_id] = [position]
                     else:
                         positions.append(position)
+        return found
+
+    def covering(self, product: Product) -> tuple[int, ...]:
+        """The ids of the offers covering the product, whoever they are for: worked out once
+        per product (as its category and pet type place it) while the offers stay the same."""
+        category = product.category
+        key = (product.pk, category.pk, category.parent_id, product.pet_type)
+        found = self.covers_memo.get(key)
+        if found is None:
+            exact, by_id, ids = self.exact, self.by_id, set()
+            for target in product_targets(product):
+                for offer_id in self.by_target.get(target, ()):
+                    if offer_id in exact or by_id[offer_id].covers(product):
+                        ids.add(offer_id)
+            found = tuple(ids)
+            if len(self.covers_memo) >= COVERS_MEMO_SIZE:
+                self.covers_memo.clear()
+            self.covers_memo[key] = found
         return found
 
 

@@ -142,6 +142,7 @@ def flat(catalog: OfferCatalog) -> OfferCatalog:
         by_target={"*": frozenset(offer.id for offer in catalog.offers)},
         exact=frozenset(),
         memo={},
+        covers_memo={},
         sentences={},
     )
 
@@ -182,3 +183,20 @@ def test_indexed_pricing_is_the_pricing_of_every_offer_for_every_line(catalog, p
             (offer.id, tuple(offer_reasons(offer, person)), everything.sentence(offer))
             for offer in expected
         ]
+
+
+def test_a_product_moved_to_another_category_loses_the_old_categorys_offers():
+    kibble = CompiledOffer(
+        id=1, names={"en": "10% off kibble"}, kind=OfferKind.PERCENT, value=Decimal(10),
+        buy_quantity=0, get_quantity=0, scope=OfferScope.CATEGORIES,
+        category_ids=frozenset({3}), product_ids=frozenset(), pet_types=frozenset(),
+        min_subtotal=None, countries=frozenset(), regions=frozenset(), region_sets=frozenset(),
+        area="", segment_id=None, signed_in_only=False, first_order_only=False, starts_at=None,
+        ends_at=None, priority=0, exclusive=False, code="", store_only=False, store_id=None,
+        usage_limit=None, per_customer_limit=None, times_used=0,
+    )  # fmt: skip
+    catalog = catalog_build([kibble])
+    moved = Product(pk=1, name="Product 1", slug="product-1", price=Decimal(1200),
+                    pet_type="dog", category=CATEGORIES[4])  # fmt: skip
+    assert catalog.covering(PRODUCTS[0]) == (1,)  # in Kibble, under the offer
+    assert catalog.covering(moved) == ()  # the same product, now in Balls
