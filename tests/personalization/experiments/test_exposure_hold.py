@@ -61,29 +61,39 @@ def test_a_push_after_a_quiet_spell_goes_at_once():
     assert inner.pop(10) == ["a", "b"]
 
 
-def test_a_process_that_exits_normally_pushes_what_it_held(tmp_path):
-    """A worker told to stop (gunicorn's TERM, its request limit) leaves nothing behind."""
+def pushed_by_a_process(tmp_path, body: str) -> list[str]:
+    """Run `body` in a new Python process where `File()` is a buffer writing what it is pushed
+    to a file, each item with whether the process that pushed it is the first one
+    (`parent`); returns those lines."""
     out = tmp_path / "pushed.txt"
     script = textwrap.dedent(
         f"""
-        import sys
-        sys.path.insert(0, {str(sys.path[0])!r})
-        from personalization.experiments.buffer import HeldBuffer
+            import os, sys
+            sys.path.insert(0, {str(sys.path[0])!r})
+            from personalization.experiments import buffer
 
-        class File:
-            def push(self, items):
-                with open({str(out)!r}, "a") as f:
-                    f.write("".join(i + "\\n" for i in items))
-                return True
+            parent = os.getpid()
 
-        held = HeldBuffer(File(), 3600)
+            class File:
+                def push(self, items):
+                    with open({str(out)!r}, "a") as f:
+                        f.write("".join(f"{{os.getpid() == parent}}:{{i}}\\n" for i in items))
+                    return True
+            """
+    ) + textwrap.dedent(body)
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=sys.path[0], timeout=60)
+    return out.read_text().split()
+
+
+def test_a_process_that_exits_normally_pushes_what_it_held(tmp_path):
+    """A worker told to stop (gunicorn's TERM, its request limit) leaves nothing behind."""
+    body = """
+        held = buffer.HeldBuffer(File(), 3600)
         held.push(["first"])
         held.push(["second"])
         held.push(["third"])
         """
-    )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=sys.path[0], timeout=60)
-    assert out.read_text().split() == ["first", "second", "third"]
+    assert pushed_by_a_process(tmp_path, body) == ["True:first", "True:second", "True:third"]
 
 
 def test_pages_exposures_reach_the_buffer_together_and_count_once_each(as_visitor, settings):
@@ -103,20 +113,7 @@ def test_pages_exposures_reach_the_buffer_together_and_count_once_each(as_visito
 def test_a_forked_worker_does_not_push_what_its_parent_held(tmp_path):
     """gunicorn forks its workers from a master that may have loaded the shop: what the master
     held is pushed once, by the master, never again by each worker on its way out."""
-    out = tmp_path / "pushed.txt"
-    script = textwrap.dedent(
-        f"""
-        import os, sys
-        sys.path.insert(0, {str(sys.path[0])!r})
-        from personalization.experiments import buffer
-
-        class File:
-            def push(self, items):
-                with open({str(out)!r}, "a") as f:
-                    f.write("".join(f"{{os.getpid() == parent}}:{{i}}\\n" for i in items))
-                return True
-
-        parent = os.getpid()
+    body = """
         inner = File()
         held = buffer._held[(inner, 3600.0)] = buffer.HeldBuffer(inner, 3600)
         held.push(["first"])
@@ -126,6 +123,4 @@ def test_a_forked_worker_does_not_push_what_its_parent_held(tmp_path):
             sys.exit(0)  # a worker's normal exit
         os.waitpid(child, 0)
         """
-    )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=sys.path[0], timeout=60)
-    assert out.read_text().split() == ["True:first", "True:held"]
+    assert pushed_by_a_process(tmp_path, body) == ["True:first", "True:held"]
