@@ -103,8 +103,8 @@ class OfferCatalog:
     covers_memo: dict[tuple[Any, ...], tuple[int, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    # (offer id, language, time zone) → the offer's sentence (offer_sentence).
-    sentences: dict[tuple[int, str, str], str] = field(
+    # (language, time zone) → offer id → the offer's sentence (offer_sentence).
+    sentences: dict[tuple[str, str], dict[int, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -165,12 +165,19 @@ class OfferCatalog:
     def sentence(self, offer: CompiledOffer, reader: tuple[str, str] | None = None) -> str:
         """The offer's sentence (`offer_sentence`), worked out once per language and time zone
         (`reader`: `sentence_reader()`, when the caller has it)."""
-        language, zone = reader or sentence_reader()
-        key = (offer.id, language, zone)
-        found = self.sentences.get(key)
+        worded = self.sentences_in(reader or sentence_reader())
+        found = worded.get(offer.id)
         if found is None:
-            found = self.sentences[key] = offer_sentence(offer)
+            found = worded[offer.id] = offer_sentence(offer)
         return found
+
+    def sentences_in(self, reader: tuple[str, str]) -> dict[int, str]:
+        """Offer id → its sentence for `reader` (`sentence_reader()`), as far as worded yet:
+        pricing reads hundreds of them when national offers stack."""
+        worded = self.sentences.get(reader)
+        if worded is None:
+            worded = self.sentences[reader] = {}
+        return worded
 
     def touching(self, products: Iterable[Product], among: Set[int]) -> dict[int, list[int]]:
         """Offer id → the positions of the products it covers, for the offers `among` (those
@@ -450,11 +457,13 @@ class _Ledger:
         """Take `rate` (a percentage in hundredths: 5 % is 500) off each line, rounded to the
         currency's unit; returns the total."""
         gross, taken, step = self.gross, self.taken, self.step
+        # left × percent ÷ 100 with the percent in hundredths (÷ 10,000), rounded half up to
+        # the step: kernel.money.share written out, as it runs for every line of every offer.
+        unit = 10_000 * step
         total_taken = 0
         for position in positions:
             left = gross[position] - taken[position]
-            # left × percent ÷ 100, with the percent in hundredths: ÷ 10,000.
-            amount = share(left * rate, 10_000, step)
+            amount = (2 * left * rate + unit) // (2 * unit) * step
             if amount > left:
                 amount = left
             taken[position] += amount
@@ -541,52 +550,39 @@ def basket_price(
     ledger = _Ledger(priced, currency)
     discounts: list[Discount] = []
     free_shipping_from: list[Decimal] = []
-    exclusive_taken = False
+    exclusive_taken = free = False
     # Only offers that may cover a line, and those that explain themselves without one: any
     # other gives no discount and says nothing, so leaving it out changes nothing.
     touching = catalog.touching((line.product for line in priced), qualifying)
     considered = set(touching)
     considered.update(offer.id for offer in context.qualified.considered_always)
     by_id = catalog.by_id
+    sentences = catalog.sentences_in(reader)
     for offer_id in sorted(considered, key=catalog.rank.__getitem__):
         offer = by_id[offer_id]
-        if offer.store_only or (offer.code and offer.code not in entered):
-            continue
-        if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
-            if offer.kind == _FREE_SHIPPING:
-                free_shipping_from.append(offer.min_subtotal)
-            if offer.code:
-                problems[offer.code] = _("“%(code)s” needs a basket of at least %(amount)s.") % {
-                    "code": offer.code,
-                    "amount": money_format(offer.min_subtotal),
-                }
-            continue
-        if exclusive_taken or (offer.exclusive and discounts):
-            if offer.code:
-                problems[offer.code] = _("“%(code)s” cannot be combined with %(other)s.") % {
-                    "code": offer.code,
-                    "other": discounts[0].sentence if discounts else "",
-                }
+        if (offer.guarded or exclusive_taken) and not _admitted(
+            offer, entered, subtotal, discounts, exclusive_taken, problems, free_shipping_from
+        ):
             continue
         if offer.kind == _FREE_SHIPPING:
-            discount = Discount(
-                offer_id, catalog.sentence(offer, reader), Decimal(0), True, offer.code
-            )
+            taken, free = 0, True
         else:
             taken = ledger.benefit(offer, touching.get(offer_id, ()))
             if not taken:
                 continue
-            discount = Discount(
-                offer_id, catalog.sentence(offer, reader), from_hundredths(taken), False, offer.code
+        sentence = sentences.get(offer_id) or catalog.sentence(offer, reader)
+        discounts.append(
+            Discount(
+                offer_id, sentence, from_hundredths(taken), offer.kind == _FREE_SHIPPING, offer.code
             )
-        discounts.append(discount)
+        )
         exclusive_taken = offer.exclusive
     discounts += _voucher_discount(personal, ledger, problems, exclusive_taken, discounts)
     ledger.settle(priced)
 
     method = SHIPPING_METHODS.get(shipping_method, SHIPPING_METHODS["standard"])
-    after_discounts = subtotal - sum((d.amount for d in discounts), Decimal(0))
-    free = any(d.free_shipping for d in discounts)
+    # Every discount's amount was taken off the lines: their sum is what the lines lost.
+    after_discounts = subtotal - from_hundredths(sum(ledger.taken))
     shipping = Decimal(0) if free else method.price_for(after_discounts)
     missing = None
     if shipping:
@@ -606,6 +602,39 @@ def basket_price(
         code_problems=problems,
         missing_for_free_shipping=missing if missing and missing > 0 else None,
     )
+
+
+def _admitted(
+    offer: CompiledOffer,
+    entered: Set[str],
+    subtotal: Decimal,
+    discounts: list[Discount],
+    exclusive_taken: bool,
+    problems: dict[str, str],
+    free_shipping_from: list[Decimal],
+) -> bool:
+    """Whether a guarded offer (`CompiledOffer.guarded`), or any offer after an exclusive one,
+    applies to this basket; when it does not, a code entered for it says why in `problems`,
+    and a free-shipping minimum not reached goes to `free_shipping_from`."""
+    if offer.store_only or (offer.code and offer.code not in entered):
+        return False
+    if offer.min_subtotal is not None and subtotal < offer.min_subtotal:
+        if offer.kind == _FREE_SHIPPING:
+            free_shipping_from.append(offer.min_subtotal)
+        if offer.code:
+            problems[offer.code] = _("“%(code)s” needs a basket of at least %(amount)s.") % {
+                "code": offer.code,
+                "amount": money_format(offer.min_subtotal),
+            }
+        return False
+    if exclusive_taken or (offer.exclusive and discounts):
+        if offer.code:
+            problems[offer.code] = _("“%(code)s” cannot be combined with %(other)s.") % {
+                "code": offer.code,
+                "other": discounts[0].sentence if discounts else "",
+            }
+        return False
+    return True
 
 
 def _voucher_discount(

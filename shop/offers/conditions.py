@@ -59,9 +59,14 @@ class CompiledOffer:
     times_used: int
     # The value in whole hundredths, as pricing computes (kernel.money.hundredths).
     value_hundredths: int = field(init=False, compare=False, repr=False)
+    # Whether pricing must check more than the visitor before applying it (the basket, the
+    # codes entered, the till): most stacking offers need not be (applicator._admitted).
+    guarded: bool = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value_hundredths", hundredths(self.value))
+        guarded = self.store_only or bool(self.code) or self.min_subtotal is not None
+        object.__setattr__(self, "guarded", guarded or self.exclusive)
 
     @property
     def shown_name(self) -> str:
