@@ -471,11 +471,10 @@ class _Ledger:
         return total_taken
 
     def benefit(self, offer: CompiledOffer, positions: Iterable[int]) -> int:
-        """Take the offer's discount off the lines at `positions` (those it covers, in the
-        basket's order); returns the amount taken."""
+        """Take a fixed amount or buy-x-get-y offer's discount off the lines at `positions`
+        (those it covers, in the basket's order; a line already free takes nothing more);
+        returns the amount taken. Percentages go to `percent_off`."""
         kind = offer.kind
-        if kind == _PERCENT:  # a line already free takes nothing more
-            return self.percent_off(positions, offer.value_hundredths)
         gross, taken = self.gross, self.taken
         covered = [position for position in positions if gross[position] > taken[position]]
         if not covered:
@@ -558,23 +557,25 @@ def basket_price(
     considered.update(offer.id for offer in context.qualified.considered_always)
     by_id = catalog.by_id
     sentences = catalog.sentences_in(reader)
+    percent_off = ledger.percent_off
     for offer_id in sorted(considered, key=catalog.rank.__getitem__):
         offer = by_id[offer_id]
         if (offer.guarded or exclusive_taken) and not _admitted(
             offer, entered, subtotal, discounts, exclusive_taken, problems, free_shipping_from
         ):
             continue
-        if offer.kind == _FREE_SHIPPING:
+        kind = offer.kind
+        if kind == _PERCENT:  # most of a basket's offers when national ones stack
+            taken = percent_off(touching.get(offer_id, ()), offer.value_hundredths)
+        elif kind == _FREE_SHIPPING:
             taken, free = 0, True
         else:
             taken = ledger.benefit(offer, touching.get(offer_id, ()))
-            if not taken:
-                continue
+        if not taken and kind != _FREE_SHIPPING:
+            continue
         sentence = sentences.get(offer_id) or catalog.sentence(offer, reader)
         discounts.append(
-            Discount(
-                offer_id, sentence, from_hundredths(taken), offer.kind == _FREE_SHIPPING, offer.code
-            )
+            Discount(offer_id, sentence, from_hundredths(taken), kind == _FREE_SHIPPING, offer.code)
         )
         exclusive_taken = offer.exclusive
     discounts += _voucher_discount(personal, ledger, problems, exclusive_taken, discounts)
