@@ -80,6 +80,7 @@ _FACT_VALUES = "_decisions_fact_values"
 _SESSION = "\x00session"
 # A fact name no visitor has a value for: reading all facts at once.
 _EVERY_FACT = "*"
+_UNSET = object()
 
 # A question asked while another was answered, with its answer's fingerprint.
 _Asked = tuple[Question, "str | None"]
@@ -134,20 +135,28 @@ def decision(
 
         @wraps(function)
         def decided(*args: P.args, **kwargs: P.kwargs) -> T:
-            request = cast("HttpRequest", args[0])
-            question: Question = (name, tuple(args[1:]))
-            answered: dict[Question, _Answered] = vars(request).setdefault(_ANSWERS, {})
-            recorder: Recorder | None = vars(request).get(_RECORDER)
-            if question not in answered:
-                if shared and _sharing(request):
-                    answered[question] = _shared_answer(request, question, answer_now)
+            # A page from the cache asks some thirty questions: this path stays lean (no casts,
+            # one lookup of each request attribute).
+            request: Any = args[0]
+            question: Question = (name, args[1:])
+            attributes = vars(request)
+            answered: dict[Question, _Answered] | None = attributes.get(_ANSWERS)
+            if answered is None:
+                answered = attributes[_ANSWERS] = {}
+            recorder: Recorder | None = attributes.get(_RECORDER)
+            found = answered.get(question)
+            if found is None:
+                sharing = _sharing(request) if shared else None
+                if sharing is not None:
+                    found = _shared_answer(request, question, answer_now, sharing)
                 else:
                     # The key is part of the decision: what it reads of the visitor (a lazy
                     # reason, say) is the decision's own.
                     with _answering(request, recorder) as (reading, asking):
-                        found = answer_now(request, question[1])
-                    answered[question] = (*found, frozenset(reading), tuple(asking))
-            answer, fingerprint, read, nested = answered[question]
+                        answer, fingerprint = answer_now(request, question[1])
+                    found = (answer, fingerprint, frozenset(reading), tuple(asking))
+                answered[question] = found
+            answer, fingerprint, read, nested = found
             asked = (*nested, (question, fingerprint))
             # An enclosing decision depends on these too; a page being recorded asked them all,
             # also when this answer was given earlier in the request.
@@ -158,7 +167,7 @@ def decision(
                         recorder.undeclared.add(f"decision:{each[0]}")
                     else:
                         recorder.questions.setdefault(each, each_fingerprint)
-            return cast(T, answer)
+            return answer  # type: ignore[no-any-return]
 
         _registry[name] = decided
         return decided
@@ -219,7 +228,7 @@ def _note(request: HttpRequest, read: Iterable[str], asked: tuple[_Asked, ...]) 
 # Shared answers, in this process: by question, language, versions and minute, the sets of facts
 # its answers read; by those and the facts' values, the answer and its fingerprint.
 _shared_reads: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
-_shared: dict[tuple[Any, ...], tuple[Any, str | None, tuple[_Asked, ...]]] = {}
+_shared: dict[tuple[Any, ...], _Answered] = {}
 # Sets of facts kept per question: visitors whose answers read yet other facts answer afresh.
 _SHARED_READS_KEPT = 8
 
@@ -233,11 +242,6 @@ def shared_answers_forget(**_kwargs: Any) -> None:
 setting_changed.connect(shared_answers_forget)
 
 
-def _sharing(request: HttpRequest) -> bool:
-    visitor = getattr(request, "visitor", None)
-    return bool(app_settings.SHARED_ANSWERS) and visitor is not None and not visitor.is_preview
-
-
 def editor_versions(request: HttpRequest) -> str:
     """Every snapshot's version as this request sees it (worked out once per request)."""
     found = vars(request).get(_VERSIONS)
@@ -247,22 +251,40 @@ def editor_versions(request: HttpRequest) -> str:
     return cast(str, found)
 
 
+def _sharing(request: HttpRequest) -> tuple[str, int] | None:
+    """What every shared answer of this request is kept under besides its question, language
+    and facts: the editor data's versions and the clock's minute; None when this request
+    shares no answer (no visitor, a staff preview, sharing off). Worked out once per visitor."""
+    visitor = getattr(request, "visitor", None)
+    if visitor is None:
+        return None
+    held = visitor.memo.get(_SHARED_WITH, _UNSET)
+    if held is _UNSET:
+        held = None
+        if app_settings.SHARED_ANSWERS and not visitor.is_preview:
+            held = (editor_versions(request), int(visitor.now.timestamp()) // 60)
+        visitor.memo[_SHARED_WITH] = held
+    return cast("tuple[str, int] | None", held)
+
+
 def _shared_answer(
     request: HttpRequest,
     question: Question,
     answer_now: Callable[[HttpRequest, tuple[Any, ...]], tuple[Any, str | None]],
+    sharing: tuple[str, int],
 ) -> _Answered:
     """The answer another visitor with the same values of the facts read got, else a new one
     (kept for the next)."""
-    visitor = request.visitor  # type: ignore[attr-defined]
     # The language as it is now (a page may word something in another one, an e-mail say).
-    asked = (question, translation.get_language(), *_sharing_with(request))
+    asked = (question, translation.get_language(), *sharing)
     for names in _shared_reads.get(asked, ()):
         values = _values(request, names)
-        found = _shared.get((asked, names, values)) if values is not None else None
-        if found is not None:
-            return found[0], found[1], frozenset(names), found[2]
+        if values is not None:
+            found = _shared.get((asked, names, values))
+            if found is not None:
+                return found
     # Nothing another decision derived from this visitor's facts may reach the answer unread.
+    visitor = request.visitor  # type: ignore[attr-defined]
     held = dict(visitor.memo)
     visitor.memo.clear()
     visitor.memo.update(
@@ -275,6 +297,7 @@ def _shared_answer(
         visitor.memo.clear()
         visitor.memo.update(held)
     names = tuple(sorted(read))
+    answered = (answer, fingerprint, frozenset(read), tuple(nested))
     values = _values(request, names) if _EVERY_FACT not in read else None
     if values is not None:
         if len(_shared) >= app_settings.SHARED_ANSWERS:
@@ -282,19 +305,8 @@ def _shared_answer(
         known = _shared_reads.setdefault(asked, [])
         if names not in known and len(known) < _SHARED_READS_KEPT:
             known.append(names)
-        _shared[(asked, names, values)] = (answer, fingerprint, tuple(nested))
-    return answer, fingerprint, frozenset(read), tuple(nested)
-
-
-def _sharing_with(request: HttpRequest) -> tuple[str, int]:
-    """What every shared answer of this request is kept under besides its question, language
-    and facts: the editor data's versions and the clock's minute (once per visitor)."""
-    visitor = request.visitor  # type: ignore[attr-defined]
-    held = visitor.memo.get(_SHARED_WITH)
-    if held is None:
-        held = (editor_versions(request), int(visitor.now.timestamp()) // 60)
-        visitor.memo[_SHARED_WITH] = held
-    return cast("tuple[str, int]", held)
+        _shared[(asked, names, values)] = answered
+    return answered
 
 
 def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -323,7 +335,7 @@ def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
             fact = facts.get(name)
             value = None if fact is None else fact.value
             if isinstance(value, datetime.datetime):
-                # A shared answer holds for the clock's minute (_sharing_with): so does a time
+                # A shared answer holds for the clock's minute (_sharing): so does a time
                 # it read, such as the local time a "between 18:00 and 22:00" rule tests.
                 value = value.replace(second=0, microsecond=0)
             return _canonical(value)
