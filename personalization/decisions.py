@@ -167,7 +167,7 @@ def decision(
                         recorder.undeclared.add(f"decision:{each[0]}")
                     else:
                         recorder.questions.setdefault(each, each_fingerprint)
-            return answer  # type: ignore[no-any-return]
+            return answer
 
         _registry[name] = decided
         return decided

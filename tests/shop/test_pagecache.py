@@ -216,3 +216,37 @@ def test_a_response_that_used_the_visitors_session_stays_private(product):
     shopper = visitor_in("JP-13")
     shopper.post(reverse("basket:add"), {"product": product.pk, "quantity": 1})
     assert "private" in shopper.get("/jsi18n/")["Cache-Control"]
+
+
+def test_a_returning_visitor_gets_a_fresh_token_for_their_own_secret_on_every_stored_page(
+    product,
+):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[app_settings.REGION_COOKIE] = region("JP-13")
+    assert client.get("/")[HEADER] == "miss"
+    secret = client.cookies["csrftoken"].value
+    pages = [client.get("/") for _ in range(2)]
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+        for page in pages
+    ]
+    assert [page[HEADER] for page in pages] == ["hit", "hit"]
+    # Masked afresh for each response (no two pages carry the same text), the secret kept.
+    assert tokens[0] != tokens[1]
+    assert client.cookies["csrftoken"].value == secret
+    for token in tokens:
+        form = {"choice": "all", "csrfmiddlewaretoken": token, "next": "/"}
+        assert client.post(reverse("personalization:consent"), form).status_code == 302
+    forged = {"choice": "all", "csrfmiddlewaretoken": tokens[0][::-1], "next": "/"}
+    assert client.post(reverse("personalization:consent"), forged).status_code == 403
+
+
+def test_csrf_letters_are_drawn_from_the_whole_alphabet():
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+
+    from shop.pagecache import _random_letters
+
+    letters = "".join(_random_letters(32) for _ in range(400))
+    assert len(letters) == 12_800
+    # Each of the 62 letters is missed by 12,800 even draws with a chance below 1e-87.
+    assert set(letters) == set(CSRF_ALLOWED_CHARS)
