@@ -37,7 +37,11 @@ def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
     request = context.get("request")
     if not hasattr(request, "visitor"):
         return _hours_today(opens_at, closes_at, zone_name, city, None)
-    return hours_decided(request, opens_at.isoformat(), closes_at.isoformat(), zone_name, city)
+    # A copy: the inclusion tag writes the page's CSRF token into the dict it is given, and the
+    # answer is shared with other visitors' pages.
+    return dict(
+        hours_decided(request, opens_at.isoformat(), closes_at.isoformat(), zone_name, city)
+    )
 
 
 @decision("hours", shared=True)

@@ -89,3 +89,26 @@ def test_a_californian_is_told_plainly_that_there_is_no_partner_vet_near_them(cl
     assert "emergency animal hospital that is open now" in text
     for store in stores:
         assert store.name not in text
+
+
+def test_a_page_showing_hours_leaves_the_shared_answer_as_it_was(rf):
+    from django.middleware.csrf import get_token
+    from django.template import Context, Template
+
+    from personalization.visitor import resolve_visitor
+    from shop.stores.templatetags.stores_tags import hours_decided
+
+    store = StoreFactory()
+    store.refresh_from_db()  # its hours as times
+    request = rf.get("/")
+    request.visitor = resolve_visitor(request=request)
+    template = Template("{% load stores_tags %}{% store_hours store %}")
+    html = template.render(Context({"request": request, "store": store, "csrf_token": "x"}))
+    assert store.city in html
+    answer = hours_decided(
+        request, store.opens_at.isoformat(), store.closes_at.isoformat(), store.time_zone,
+        store.city,
+    )  # fmt: skip
+    # No visitor's token (nor the request it belongs to) is kept with an answer others get.
+    assert "csrf_token" not in answer
+    assert get_token(request) not in str(answer)
