@@ -13,8 +13,8 @@ cookies as a CDN and a browser would send them: place from CloudFront's headers 
 Japanese cities with their coordinates, a few abroad; the load balancer is trusted), device
 from the User-Agent (phones, desktops, tablets, search engines), Accept-Language (mostly
 Japanese), consent (none yet, essential only, all), a visit history for those who allowed it,
-and for returning browsers a visitor id (their experiment arm; new browsers get one at random)
-and the CSRF cookie the shop set on their first page (new browsers are given one),
+and for returning browsers a visitor id, the experiment arms the shop gave them with it and
+the CSRF cookie the shop set on their first page (new browsers are given all three),
 some arriving from the spring campaign. The cookies are signed by the shop's own code with the
 server's key. Prints req/s, p50/p99 and errors as a Markdown table, then the cache's hit rate
 over the mix and the Redis memory per stored page.
@@ -113,11 +113,14 @@ from personalization.history import SALT as HISTORY_SALT
 from personalization.identity import SALT as ID_SALT
 from personalization.conf import app_settings
 from django.core import signing
+from django.test import RequestFactory
+from personalization.experiments.sticky import sticky_save
+from personalization.visitor import resolve_visitor
 
 def cookie(store):
     response = HttpResponse()
     store(response)
-    return next(iter(response.cookies.values())).value
+    return next((c.value for c in response.cookies.values()), None)
 
 out = []
 for v in json.load(sys.stdin):
@@ -133,6 +136,13 @@ for v in json.load(sys.stdin):
         cookies[app_settings.VISITOR_ID_COOKIE] = signing.get_cookie_signer(
             salt=app_settings.VISITOR_ID_COOKIE + ID_SALT).sign(v["id"])
         cookies[settings.CSRF_COOKIE_NAME] = v["csrf"]
+        # And the arms the shop gave it with its id, as the page that set the id did.
+        request = RequestFactory().get("/", headers=v["headers"], REMOTE_ADDR="127.0.0.1")
+        request.COOKIES.update(cookies)
+        resolve_visitor(request=request)
+        arms = cookie(lambda response: sticky_save(request, response))
+        if arms:
+            cookies[app_settings.EXPERIMENT_COOKIE] = arms
     v["cookie"] = "; ".join(f"{k}={c}" for k, c in cookies.items())
     out.append(v)
 json.dump(out, sys.stdout)
