@@ -75,6 +75,7 @@ _ANSWERS = "_decisions_answered"
 _RECORDER = RECORDER_KEY
 _VERSIONS = "_decisions_versions"
 _SHARED_WITH = "_decisions_shared_with"
+_LANGUAGE = "_decisions_language"
 _FACT_VALUES = "_decisions_fact_values"
 # The session's contents, as one more "fact" a decision may read.
 _SESSION = "\x00session"
@@ -275,8 +276,12 @@ def _shared_answer(
 ) -> _Answered:
     """The answer another visitor with the same values of the facts read got, else a new one
     (kept for the next)."""
-    # The language as it is now (a page may word something in another one, an e-mail say).
-    asked = (question, translation.get_language(), *sharing)
+    # The language as it is now (a page may word something in another one, an e-mail say): the
+    # one `answers()` read for its questions, unless a decision is being answered, which may
+    # have switched it for those it asks.
+    attributes = vars(request)
+    language = None if attributes.get(_ASKED) else attributes.get(_LANGUAGE)
+    asked = (question, language or translation.get_language(), *sharing)
     for names in _shared_reads.get(asked, ()):
         values = _values(request, names)
         if values is not None:
@@ -351,7 +356,9 @@ def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
 
 def _fingerprint_or_none(name: str, answer: Any, key: Callable[[Any], Any] | None) -> str | None:
     try:
-        return fingerprint(key(answer) if key is not None else answer)
+        shown = key(answer) if key is not None else answer
+        # Nothing shown (a slot's exposure: its choice is fingerprinted beside it) is common.
+        return _NOTHING if shown == () else fingerprint(shown)
     except Unfingerprintable:
         logger.warning("The decision %r gave an answer that is not plain data", name)
         return None
@@ -397,6 +404,9 @@ def _canonical(value: Any) -> str:
     raise Unfingerprintable(type(value).__qualname__)
 
 
+_NOTHING = fingerprint(())
+
+
 @cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(kind))
@@ -424,23 +434,30 @@ def recording(request: HttpRequest) -> Iterator[Recorder]:
 def answers(request: HttpRequest, questions: Iterable[Question]) -> tuple[str, ...] | None:
     """The fingerprints of this request's answers to `questions` (asked again, in memory), or
     None when one of them cannot be answered (not declared in this process, or failed)."""
-    answered: dict[Question, _Answered] = vars(request).setdefault(_ANSWERS, {})
+    attributes = vars(request)
+    answered: dict[Question, _Answered] = attributes.setdefault(_ANSWERS, {})
+    # Asked one after the other, in the page's language: read once for all of them, not once
+    # per shared answer (Django keeps it in an asgiref Local, 2 µs a read).
+    attributes[_LANGUAGE] = translation.get_language()
     found = []
-    for question in questions:
-        if question not in answered:
-            name, args = question
-            decided = _registry.get(name)
-            if decided is None:
+    try:
+        for question in questions:
+            if question not in answered:
+                name, args = question
+                decided = _registry.get(name)
+                if decided is None:
+                    return None
+                try:
+                    decided(request, *args)
+                except Exception:
+                    logger.warning("The decision %r failed to answer again", name, exc_info=True)
+                    return None
+            fingerprint = answered[question][1]
+            if fingerprint is None:
                 return None
-            try:
-                decided(request, *args)
-            except Exception:
-                logger.warning("The decision %r failed to answer again", name, exc_info=True)
-                return None
-        fingerprint = answered[question][1]
-        if fingerprint is None:
-            return None
-        found.append(fingerprint)
+            found.append(fingerprint)
+    finally:
+        attributes.pop(_LANGUAGE, None)
     return tuple(found)
 
 
