@@ -57,11 +57,8 @@ def environ(visitor: dict, path: str) -> dict:
 
 def served(path: str, count: int, mix_file: str) -> None:
     """Inside valgrind: serve the page to `count` visitors, then again while counted."""
-    import django
-    from django.core.handlers.wsgi import WSGIHandler
+    from shop.wsgi import application  # what gunicorn serves
 
-    django.setup()
-    application = WSGIHandler()
     mix = json.loads(Path(mix_file).read_text())[:count]
 
     def one(hits: int, visitor: dict) -> int:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from typing import Any
 
-from csp.constants import UNSAFE_INLINE
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
@@ -21,7 +25,26 @@ class ShopCSPMiddleware(CSPMiddleware):
     `<style>` block, and admin templates or third-party widgets may add more with any upgrade.
     Inline styles cannot run code, and only staff see those pages; scripts stay as strict as in
     the shop.
+
+    The shop's own pages all get the settings' policy, with their nonce: it is built once per
+    process around a stand-in for the nonce, where django-csp builds it anew for each response
+    (a twentieth of a page served from the decision cache). Anything else (the admin, a view's
+    own policy, a report-only policy, excluded prefixes, Django's debug pages) is django-csp's.
     """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not _settings_policy_applies(request, response):
+            return super().process_response(request, response)
+        nonce = getattr(request, "_csp_nonce", None)
+        if HEADER not in response and not getattr(response, "_csp_exempt", False):
+            policy = _settings_policy(with_nonce=bool(nonce))
+            response[HEADER] = policy.replace(_NONCE, nonce) if nonce else policy
+        if nonce is None:
+            # As django-csp does: a nonce asked for from now on would be in no header.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
@@ -30,6 +53,37 @@ class ShopCSPMiddleware(CSPMiddleware):
         if not report_only and request.path.startswith(_admin_prefix(get_script_prefix())):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+# Where the nonce goes in the policy built once (NUL is in no policy).
+_NONCE = "\x00nonce\x00"
+_PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace",
+                 "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")  # fmt: skip
+
+
+def _settings_policy_applies(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether the response gets the settings' policy alone, as most do."""
+    policy: dict[str, Any] = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    return not (
+        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        or policy.get("EXCLUDE_URL_PREFIXES")
+        or (settings.DEBUG and response.status_code in (404, 500))
+        or any(getattr(response, name, None) is not None for name in _PER_RESPONSE)
+        or request.path.startswith(_admin_prefix(get_script_prefix()))
+    )
+
+
+@cache
+def _settings_policy(*, with_nonce: bool) -> str:
+    return build_policy(nonce=_NONCE if with_nonce else None)
+
+
+def _settings_policy_forget(*, setting: str, **_kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policy.cache_clear()
+
+
+setting_changed.connect(_settings_policy_forget)
 
 
 @cache

@@ -1,13 +1,39 @@
 import gc
 import itertools
 import os
+from functools import partial
 
+import django
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished
-from django.core.wsgi import get_wsgi_application
+from django.http import HttpRequest, HttpResponseBase
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
-application = get_wsgi_application()
+
+class Handler(WSGIHandler):
+    """Django's WSGI handler, letting go of each request once its response is sent.
+
+    A request is held in reference cycles (Django's messages and lazy user, django-htmx's
+    details, django-csp's nonce, the profile card's context all point back at it), so it and
+    everything its page loaded (a visitor's facts, the answers) outlive the response until the
+    cyclic garbage collector finds them: about 230 objects a page served from the decision
+    cache, a twentieth of its time spent in collections. Emptied when the response is closed,
+    the request is freed at once, by reference counting."""
+
+    def get_response(self, request: HttpRequest) -> HttpResponseBase:
+        response = super().get_response(request)
+        # After Django's own closers (the request's uploaded files are among them).
+        response._resource_closers.append(partial(_let_go, request))  # type: ignore[attr-defined]
+        return response
+
+
+def _let_go(request: HttpRequest) -> None:
+    vars(request).clear()
+
+
+django.setup(set_prefix=False)
+application = Handler()
 
 # What start-up loaded (Django, the apps, their modules) lives as long as the worker: the
 # garbage collector need not walk it again at every full collection, which shortens the

@@ -83,9 +83,10 @@ def slot_decided(request, key: str):
     exposure (also when the page comes from the decision cache: answering again records it)."""
     visitor = request.visitor
     decision = decision_keep(visitor, slot_choice_decided(request, key))
-    if decision is None or decision.variant is None or decision.variant.shows_nothing:
+    # Most slots are in no test: asked first, before what the variant shows (six slots a page).
+    if decision is None or decision.experiment is None or decision.variant is None:
         return decision
-    if decision.experiment is not None and not decision.variant.block:
+    if not decision.variant.block and not decision.variant.shows_nothing:
         # Nothing touches the database: buffered with the page's other exposures. (A block
         # counts only once it has something to show: `block_exposure_decided`.)
         record_exposure(request, visitor, decision.experiment.key)

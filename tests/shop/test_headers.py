@@ -12,8 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from csp.utils import build_policy
+from django.http import HttpResponse
 from django.urls import reverse
 
+from shop.headers import ShopCSPMiddleware
 from shop.orders.models import Order, OrderStatus
 from tests.factories import UserFactory
 
@@ -76,6 +79,33 @@ def test_the_admin_may_use_inline_styles_but_never_inline_scripts(admin_client):
     assert "'unsafe-inline'" in policy["style-src"]
     assert "'unsafe-inline'" not in policy["script-src"]
     assert policy["frame-ancestors"] == ["'none'"]
+
+
+def test_the_policy_is_django_csps_own_with_the_pages_nonce(client):
+    response = client.get(reverse("catalog:home"))
+    nonce = re.search(r'<script [^>]*nonce="([^"]+)"', response.content.decode())[1]
+    assert response["Content-Security-Policy"] == build_policy(nonce=nonce)
+    # A response that used no nonce names none.
+    assert client.get("/healthz/")["Content-Security-Policy"] == build_policy()
+
+
+def test_a_changed_policy_reaches_the_next_response(client, settings):
+    client.get(reverse("catalog:home"))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert directives(client.get("/healthz/")) == {"default-src": ["'none'"]}
+
+
+def test_a_views_own_policy_and_a_report_only_policy_still_apply(rf, settings):
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'none'"]}}
+
+    def view(request):
+        response = HttpResponse("<p>map</p>")
+        response._csp_update = {"img-src": ["https://tiles.example.com"]}
+        return response
+
+    response = ShopCSPMiddleware(view)(rf.get("/stores/"))
+    assert "https://tiles.example.com" in response["Content-Security-Policy"]
+    assert "img-src 'none'" in response["Content-Security-Policy-Report-Only"]
 
 
 # Permissions-Policy
