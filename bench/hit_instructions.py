@@ -1,15 +1,17 @@
 """Instructions per request of a page from the decision cache, counted by valgrind's callgrind.
 
 Seconds on a shared machine vary by half from one hour to the next; instructions do not. This
-counts what serving a page from the decision cache costs in the shop's own process (Django,
-middleware, the decisions asked again, the page sent), without gunicorn and wrk: the number to
-compare before and after a change to the hit path.
+counts what serving a page from the decision cache costs in the shop's own process (the WSGI
+application gunicorn serves: Django, middleware, the decisions asked again, the page sent),
+without gunicorn and wrk: the number to compare before and after a change to the hit path.
 
 The data, settings and visitor mix of `bench/pagecache.py`, in a database of its own
 (`hit_instructions`, Redis database 12), prepared afresh: the page is first served to `COUNT`
 visitors of the mix (stored pages, recipes and shared answers warm), then to each of them
-twice more, the second time with callgrind counting, only then: warm hits. Prints the hits
-among the counted requests (a miss costs many hits' worth) and instructions per request.
+twice more, the second time with callgrind counting, only then: warm hits. Each counted
+request is a dump of its own; prints how many were hits and the instructions per hit (median,
+mean, range). A miss (a minute's turn between a visitor's two requests, say) costs many hits'
+worth and is left out of those figures.
 
     .venv/bin/python bench/hit_instructions.py [PATH] [COUNT]   # defaults: / 300
 
@@ -22,13 +24,15 @@ import functools
 import io
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+# This tree's code, also where the virtualenv installs another one (editable).
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import pagecache  # noqa: E402  (the load test's database, settings and visitors)
 
@@ -76,7 +80,9 @@ def served(path: str, count: int, mix_file: str) -> None:
         # request calls. The counted request finds what a minute's turn, or a recipe moved
         # out by another, would otherwise make a miss: this counts hits, warm.
         one(0, visitor)
-        hits = functools.reduce(one, [visitor], hits)
+        counted = functools.reduce(one, [visitor], 0)
+        hits += counted
+        print("hit" if counted else "miss", flush=True)  # in the order of callgrind's dumps
     print("hits", hits, "of", len(mix), flush=True)
 
 
@@ -89,14 +95,25 @@ def main() -> None:
     mix_file = f"{workdir}/mix.json"
     Path(mix_file).write_text(json.dumps(pagecache.visitors(env)[:count]))
     out = f"{workdir}/callgrind.out"
+    # One dump per counted request (leaving functools.reduce): hits and misses apart.
     command = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-               "--toggle-collect=functools_reduce", f"--callgrind-out-file={out}",
+               "--toggle-collect=functools_reduce", "--dump-after=functools_reduce",
+               f"--callgrind-out-file={out}",
                sys.executable, __file__, "--inner", path, str(count), mix_file]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, env={**env, "PYTHONHASHSEED": "0"},
                             check=True, capture_output=True, text=True)  # fmt: skip
-    print(result.stdout.strip())
-    total = int(re.search(r"^(?:summary|totals): (\d+)", Path(out).read_text(), re.M)[1])
-    print(f"{path}: {total / count:,.0f} instructions per request")
+    kinds = [line for line in result.stdout.split() if line in ("hit", "miss")]
+    dumps = sorted(Path(workdir).glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
+    counts = [
+        int(re.search(r"^(?:summary|totals): (\d+)", dump.read_text(), re.M)[1]) for dump in dumps
+    ]
+    hits = sorted(n for n, kind in zip(counts, kinds, strict=True) if kind == "hit")
+    print(f"{path}: {len(hits)} hits of {len(kinds)} counted requests")
+    print(f"instructions per hit: median {statistics.median(hits):,.0f}, "
+          f"mean {statistics.mean(hits):,.0f}, fewest {hits[0]:,}, most {hits[-1]:,}")  # fmt: skip
+    misses = [n for n, kind in zip(counts, kinds, strict=True) if kind == "miss"]
+    if misses:
+        print(f"instructions per miss (left out): median {statistics.median(misses):,.0f}")
 
 
 if __name__ == "__main__":
