@@ -20,9 +20,9 @@ Needs valgrind (Debian's package); about 10 minutes for 300.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
+import operator
 import re
 import statistics
 import subprocess
@@ -76,11 +76,11 @@ def served(path: str, count: int, mix_file: str) -> None:
     hits = 0
     for visitor in mix:
         # Each visitor's page served once more uncounted, then counted: callgrind collects
-        # inside functools.reduce only (--toggle-collect), which nothing on the way of a
-        # request calls. The counted request finds what a minute's turn, or a recipe moved
-        # out by another, would otherwise make a miss: this counts hits, warm.
+        # inside operator.call only (--toggle-collect), which nothing else calls (a render
+        # calls functools.reduce). The counted request finds what a minute's turn, or a recipe
+        # moved out by another, would otherwise make a miss: this counts hits, warm.
         one(0, visitor)
-        counted = functools.reduce(one, [visitor], 0)
+        counted = operator.call(one, 0, visitor)
         hits += counted
         print("hit" if counted else "miss", flush=True)  # in the order of callgrind's dumps
     print("hits", hits, "of", len(mix), flush=True)
@@ -95,9 +95,9 @@ def main() -> None:
     mix_file = f"{workdir}/mix.json"
     Path(mix_file).write_text(json.dumps(pagecache.visitors(env)[:count]))
     out = f"{workdir}/callgrind.out"
-    # One dump per counted request (leaving functools.reduce): hits and misses apart.
+    # One dump per counted request (leaving operator.call): hits and misses apart.
     command = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-               "--toggle-collect=functools_reduce", "--dump-after=functools_reduce",
+               "--toggle-collect=_operator_call", "--dump-after=_operator_call",
                f"--callgrind-out-file={out}",
                sys.executable, __file__, "--inner", path, str(count), mix_file]  # fmt: skip
     result = subprocess.run(command, cwd=ROOT, env={**env, "PYTHONHASHSEED": "0"},
