@@ -38,8 +38,8 @@ class ShopCSPMiddleware(CSPMiddleware):
         if not _settings_policy_applies(request, response):
             return super().process_response(request, response)
         nonce = getattr(request, "_csp_nonce", None)
-        if HEADER not in response and not getattr(response, "_csp_exempt", False):
-            policy = _settings_policy(with_nonce=bool(nonce))
+        policy = _settings_policy(with_nonce=bool(nonce))  # "": no policy set
+        if policy and HEADER not in response and not getattr(response, "_csp_exempt", False):
             response[HEADER] = policy.replace(_NONCE, nonce) if nonce else policy
         if nonce is None:
             # As django-csp does: a nonce asked for from now on would be in no header.

@@ -95,6 +95,11 @@ def test_a_changed_policy_reaches_the_next_response(client, settings):
     assert directives(client.get("/healthz/")) == {"default-src": ["'none'"]}
 
 
+def test_without_a_policy_no_header_is_sent(client, settings):
+    settings.CONTENT_SECURITY_POLICY = None
+    assert "Content-Security-Policy" not in client.get("/healthz/")
+
+
 def test_a_views_own_policy_and_a_report_only_policy_still_apply(rf, settings):
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'none'"]}}
 
