@@ -158,6 +158,8 @@ def decision(
                     found = (answer, fingerprint, frozenset(reading), tuple(asking))
                 answered[question] = found
             answer, fingerprint, read, nested = found
+            if recorder is None and not attributes.get(_ASKED):
+                return answer  # asked again at the top of a page being served: nobody to tell
             asked = (*nested, (question, fingerprint))
             # An enclosing decision depends on these too; a page being recorded asked them all,
             # also when this answer was given earlier in the request.
@@ -227,17 +229,24 @@ def _note(request: HttpRequest, read: Iterable[str], asked: tuple[_Asked, ...]) 
 
 
 # Shared answers, in this process: by question, language, versions and minute, the sets of facts
-# its answers read; by those and the facts' values, the answer and its fingerprint.
-_shared_reads: dict[tuple[Any, ...], list[tuple[str, ...]]] = {}
-_shared: dict[tuple[Any, ...], _Answered] = {}
+# its answers read, each with the answers (and their fingerprints) by those facts' values. Nested,
+# so that a lookup hashes the question once, however many sets of facts it tries.
+_shared: dict[tuple[Any, ...], dict[tuple[str, ...], dict[tuple[str, ...], _Answered]]] = {}
+_shared_kept = 0
 # Sets of facts kept per question: visitors whose answers read yet other facts answer afresh.
 _SHARED_READS_KEPT = 8
 
 
 def shared_answers_forget(**_kwargs: Any) -> None:
     """Drop every shared answer (settings changed, or a test starts)."""
-    _shared_reads.clear()
+    global _shared_kept
     _shared.clear()
+    _shared_kept = 0
+
+
+def shared_answers_kept() -> int:
+    """How many shared answers this process keeps."""
+    return _shared_kept
 
 
 setting_changed.connect(shared_answers_forget)
@@ -282,12 +291,14 @@ def _shared_answer(
     attributes = vars(request)
     language = None if attributes.get(_ASKED) else attributes.get(_LANGUAGE)
     asked = (question, language or translation.get_language(), *sharing)
-    for names in _shared_reads.get(asked, ()):
-        values = _values(request, names)
-        if values is not None:
-            found = _shared.get((asked, names, values))
-            if found is not None:
-                return found
+    by_reads = _shared.get(asked)
+    if by_reads:
+        for names, by_values in by_reads.items():
+            values = _values(request, names)
+            if values is not None:
+                found = by_values.get(values)
+                if found is not None:
+                    return found
     # Nothing another decision derived from this visitor's facts may reach the answer unread.
     visitor = request.visitor  # type: ignore[attr-defined]
     held = dict(visitor.memo)
@@ -305,13 +316,23 @@ def _shared_answer(
     answered = (answer, fingerprint, frozenset(read), tuple(nested))
     values = _values(request, names) if _EVERY_FACT not in read else None
     if values is not None:
-        if len(_shared) >= app_settings.SHARED_ANSWERS:
-            shared_answers_forget()  # bounded: the next requests answer afresh
-        known = _shared_reads.setdefault(asked, [])
-        if names not in known and len(known) < _SHARED_READS_KEPT:
-            known.append(names)
-        _shared[(asked, names, values)] = answered
+        _shared_keep(asked, names, values, answered)
     return answered
+
+
+def _shared_keep(
+    asked: tuple[Any, ...], names: tuple[str, ...], values: tuple[str, ...], answered: _Answered
+) -> None:
+    global _shared_kept
+    if _shared_kept >= app_settings.SHARED_ANSWERS:
+        shared_answers_forget()  # bounded: the next requests answer afresh
+    by_reads = _shared.setdefault(asked, {})
+    by_values = by_reads.get(names)
+    if by_values is None and len(by_reads) < _SHARED_READS_KEPT:
+        by_values = by_reads[names] = {}
+    if by_values is not None and values not in by_values:
+        by_values[values] = answered
+        _shared_kept += 1
 
 
 def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | None:
