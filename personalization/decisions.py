@@ -43,7 +43,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import cache, wraps
+from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from django.core.signals import setting_changed
@@ -391,7 +391,7 @@ def fingerprint(value: Any) -> str:
 
 
 # Plain values by their exact type: the common case, tested first (a page's answers hold
-# hundreds of them); subclasses (lazy or safe strings, enums) go through the checks below.
+# hundreds of them); any other type is written the way found for it once (`_way_for`).
 _SCALARS = frozenset({str, int, float, bool, type(None), decimal.Decimal})
 
 
@@ -399,38 +399,51 @@ def _canonical(value: Any) -> str:
     kind = type(value)
     if kind in _SCALARS:
         return f"{kind.__name__}:{value!r}"
-    if value is None or isinstance(value, bool | int | float | str | decimal.Decimal):
-        return f"{type(value).__name__}:{value!r}"
-    if isinstance(value, datetime.date | datetime.time):
-        return f"{type(value).__name__}:{value.isoformat()}"
-    if isinstance(value, datetime.timedelta):
-        return f"timedelta:{value.total_seconds()!r}"
-    if isinstance(value, Promise):  # a lazy translation: the text in the active language
-        return f"str:{str(value)!r}"
-    if isinstance(value, models.Model):
+    way = _ways.get(kind)
+    if way is None:
+        way = _ways[kind] = _way_for(kind)
+    return way(value)
+
+
+def _way_for(kind: type) -> Callable[[Any], str]:
+    """How a value of `kind` is written: subclasses of plain values (lazy or safe strings,
+    enums), moments, rows, containers and dataclasses, checked in this order."""
+    if issubclass(kind, bool | int | float | str | decimal.Decimal):
+        return lambda value: f"{type(value).__name__}:{value!r}"
+    if issubclass(kind, datetime.date | datetime.time):
+        return lambda value: f"{type(value).__name__}:{value.isoformat()}"
+    if issubclass(kind, datetime.timedelta):
+        return lambda value: f"timedelta:{value.total_seconds()!r}"
+    if issubclass(kind, Promise):  # a lazy translation: the text in the active language
+        return lambda value: f"str:{str(value)!r}"
+    if issubclass(kind, models.Model):
         # Its content is under its snapshot's version (part of every key).
-        return f"row:{value._meta.label}:{value.pk!r}"
-    if isinstance(value, tuple | list):
-        return "[" + ",".join(_canonical(item) for item in value) + "]"
-    if isinstance(value, set | frozenset):
-        return "{" + ",".join(sorted(_canonical(item) for item in value)) + "}"
-    if isinstance(value, dict):
-        items = sorted(f"{_canonical(k)}={_canonical(v)}" for k, v in value.items())
-        return "{" + ",".join(items) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = (
-            f"{name}={_canonical(getattr(value, name))}" for name in _field_names(type(value))
+        return lambda value: f"row:{value._meta.label}:{value.pk!r}"
+    if issubclass(kind, tuple | list):
+        return lambda value: "[" + ",".join(map(_canonical, value)) + "]"
+    if issubclass(kind, set | frozenset):
+        return lambda value: "{" + ",".join(sorted(map(_canonical, value))) + "}"
+    if issubclass(kind, dict):
+        return lambda value: (
+            "{"
+            + ",".join(sorted(f"{_canonical(k)}={_canonical(v)}" for k, v in value.items()))
+            + "}"
         )
-        return f"{type(value).__qualname__}(" + ",".join(fields) + ")"
-    raise Unfingerprintable(type(value).__qualname__)
+    if dataclasses.is_dataclass(kind):  # an instance of one (a class itself is of `type`)
+        names = tuple(field.name for field in dataclasses.fields(kind))
+        label = kind.__qualname__
+        return lambda value: (
+            f"{label}(" + ",".join(f"{n}={_canonical(getattr(value, n))}" for n in names) + ")"
+        )
+
+    def refused(value: Any) -> str:
+        raise Unfingerprintable(type(value).__qualname__)
+
+    return refused
 
 
+_ways: dict[type, Callable[[Any], str]] = {}
 _NOTHING = fingerprint(())
-
-
-@cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 @contextmanager

@@ -17,7 +17,9 @@ import bisect
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from kernel.scheduling import is_live
@@ -185,4 +187,12 @@ def in_holdout(visitor_id: str) -> bool:
 def visitor_hash(visitor_id: str) -> str:
     """What events store instead of the visitor id: keyed with the site's secret, so a stored
     row cannot be matched with a cookie without it."""
-    return salted_hmac("personalization.experiments.visitor", visitor_id).hexdigest()[:32]
+    return _visitor_hash(visitor_id, settings.SECRET_KEY)
+
+
+# Every page of a visit hashes the same id: remembered per process (bounded), under the secret.
+@lru_cache(maxsize=10_000)
+def _visitor_hash(visitor_id: str, secret: str) -> str:
+    return salted_hmac(
+        "personalization.experiments.visitor", visitor_id, secret=secret
+    ).hexdigest()[:32]
