@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -77,8 +77,10 @@ SOURCE_DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
+    """A fact's value and where it came from. (A named tuple: a request builds some forty,
+    each in a fraction of a frozen dataclass's time.)"""
+
     value: Any
     source: Source
 

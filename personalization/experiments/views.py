@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -11,9 +13,14 @@ from .events import EventKind, record
 
 def local_target(url: str) -> bool:
     """Whether `url` is a path on this site ("/…"), never another host in disguise."""
+    return isinstance(url, str) and _local_path(url)
+
+
+# Every page's next best action and tested slots check the same few links: once per process.
+@lru_cache(maxsize=4096)
+def _local_path(url: str) -> bool:
     return (
-        isinstance(url, str)
-        and url.startswith("/")
+        url.startswith("/")
         and not url.startswith(("//", "/\\"))
         and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
     )
