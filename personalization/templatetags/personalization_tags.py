@@ -101,23 +101,13 @@ def block_exposure_decided(request, experiment_key: str) -> bool:
     return True
 
 
-def slot_shown(request, key: str):
-    """The slot's decision for the visitor, kept for the "why" panel. Only a slot in a test
-    asks "slot", its exposure (asked again for a page from the decision cache); any other is
-    its shared choice alone: a page from the cache asks a question fewer per slot."""
-    choice = slot_choice_decided(request, key)
-    if choice is not None and choice.experiment is not None and choice.variant is not None:
-        return slot_decided(request, key)
-    return decision_keep(request.visitor, choice)
-
-
 @register.simple_tag(takes_context=True)
 def slot(context, key: str, oob: bool = False) -> str:
     """{% slot "home-hero" %}: the slot's variant for this visitor, with its "why" link."""
     request = context.get("request")
     if getattr(request, "visitor", None) is None:
         return ""
-    decision = slot_shown(request, key)
+    decision = slot_decided(request, key)
     if decision is None or decision.variant is None or decision.variant.shows_nothing:
         return ""
     cta_href = decision.variant.cta_url
