@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -91,16 +92,27 @@ def history_forget(response: HttpResponse) -> None:
 VIEWED_SALT = "personalization.viewed"
 
 
-def viewed_stored(request: HttpRequest) -> list[tuple[int, str]]:
+def viewed_stored(request: HttpRequest) -> tuple[tuple[int, str], ...]:
     """Recently viewed (item id, tag), most recent first; nothing when absent or tampered with."""
     value = request.COOKIES.get(app_settings.VIEWED_COOKIE)
     if not value:
-        return []
+        return ()
+    fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
+    return _viewed(value, app_settings.VIEWED_KEPT, settings.SECRET_KEY, fallbacks)
+
+
+# The cookie changes only when an item is viewed: most pages of a visit send the value the
+# last one did. Checked once per process (bounded); the keys it was checked with are part of
+# the memo's key.
+@lru_cache(maxsize=10_000)
+def _viewed(
+    value: str, kept: int, _key: str, _fallbacks: tuple[str, ...]
+) -> tuple[tuple[int, str], ...]:
     try:
         items = signing.loads(value, salt=VIEWED_SALT)
-        return [(int(pk), str(tag)[:20]) for pk, tag in items][: app_settings.VIEWED_KEPT]
+        return tuple((int(pk), str(tag)[:20]) for pk, tag in items)[:kept]
     except (signing.BadSignature, TypeError, ValueError):
-        return []
+        return ()
 
 
 def viewed_note(request: HttpRequest, item_id: int, tag: str = "") -> None:
