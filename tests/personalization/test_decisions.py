@@ -3,6 +3,7 @@ page personal."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -10,7 +11,15 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from personalization.decisions import answers, decision, fact_decided, fingerprint, recording
+from personalization.decisions import (
+    Unfingerprintable,
+    answers,
+    decision,
+    fact_decided,
+    fingerprint,
+    recording,
+)
+from personalization.models import Segment
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +128,29 @@ def test_fingerprints_tell_plain_data_apart():
         english = fingerprint(gettext_lazy("Change"))
     with translation.override("ja"):
         assert fingerprint(gettext_lazy("Change")) != english
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    title: str
+    tags: frozenset[str]
+
+
+def test_fingerprints_of_rows_containers_and_dataclasses():
+    assert fingerprint(Shown("a", frozenset({"x", "y"}))) == fingerprint(
+        Shown("a", frozenset({"y", "x"}))
+    )
+    assert fingerprint(Shown("a", frozenset())) != fingerprint(Shown("b", frozenset()))
+    assert fingerprint(Segment(pk=3)) == fingerprint(Segment(pk=3, name="renamed"))
+    assert fingerprint(Segment(pk=3)) != fingerprint(Segment(pk=4))
+    assert fingerprint(datetime.datetime(2026, 1, 1)) != fingerprint(datetime.date(2026, 1, 1))
+    assert fingerprint([1, 2]) == fingerprint((1, 2))
+    assert fingerprint(datetime.timedelta(minutes=1)) != fingerprint(datetime.timedelta(0))
+    # Asked twice (the second time through the way found for the type): the same refusal.
+    for _ in range(2):
+        for refused in (object(), Shown, {"a": object()}, [b"bytes"]):
+            with pytest.raises(Unfingerprintable):
+                fingerprint(refused)
 
 
 # Shared answers: one answer for every visitor with the same values of the facts it read.
