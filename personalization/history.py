@@ -6,7 +6,7 @@ recently viewed (the shop's products, by id, each with a tag: its pet type)."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -76,7 +76,8 @@ def history_current(request: HttpRequest, now: datetime.datetime) -> History:
 def history_save(request: HttpRequest, response: HttpResponse, now: datetime.datetime) -> None:
     response.set_cookie(
         app_settings.HISTORY_COOKIE,
-        signing.dumps(asdict(history_current(request, now)), salt=SALT, compress=True),
+        # Its fields as they are (asdict would copy each value deeply: plain ones, here).
+        signing.dumps(vars(history_current(request, now)), salt=SALT, compress=True),
         max_age=app_settings.COOKIE_MAX_AGE,
         samesite="Lax",
         httponly=True,
