@@ -15,6 +15,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
 from .conf import app_settings
+from .signed import KEPT_LENGTH
 
 SALT = "personalization.history"
 UTM_FIELDS = ("utm_campaign", "utm_source", "utm_medium")
@@ -99,7 +100,8 @@ def viewed_stored(request: HttpRequest) -> tuple[tuple[int, str], ...]:
     if not value:
         return ()
     fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
-    return _viewed(value, app_settings.VIEWED_KEPT, settings.SECRET_KEY, fallbacks)
+    read = _viewed if len(value) <= KEPT_LENGTH else _viewed.__wrapped__
+    return read(value, app_settings.VIEWED_KEPT, settings.SECRET_KEY, fallbacks)
 
 
 # The cookie changes only when an item is viewed: most pages of a visit send the value the

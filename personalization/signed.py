@@ -14,6 +14,10 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpRequest
 
+# Values longer than this are checked every time, not kept: real cookies and links are a few
+# hundred characters, and a memo of 10,000 values must not hold what a script pads to 4 KB.
+KEPT_LENGTH = 1024
+
 
 @lru_cache(maxsize=10_000)
 def _unsigned(name: str, value: str, salt: str, key: str, fallbacks: tuple[str, ...]) -> str | None:
@@ -31,7 +35,8 @@ def signed_cookie(request: HttpRequest, name: str, *, salt: str) -> str | None:
     if value is None:
         return None
     fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
-    return _unsigned(name, value, salt, settings.SECRET_KEY, fallbacks)
+    check = _unsigned if len(value) <= KEPT_LENGTH else _unsigned.__wrapped__
+    return check(name, value, salt, settings.SECRET_KEY, fallbacks)
 
 
 class MetaHeaders(Mapping[str, str]):

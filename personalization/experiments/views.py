@@ -8,12 +8,15 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ..signed import KEPT_LENGTH
 from .events import EventKind, record
 
 
 def local_target(url: str) -> bool:
     """Whether `url` is a path on this site ("/…"), never another host in disguise."""
-    return isinstance(url, str) and _local_path(url)
+    if not isinstance(url, str):
+        return False
+    return (_local_path if len(url) <= KEPT_LENGTH else _local_path.__wrapped__)(url)
 
 
 # Every page's next best action and tested slots check the same few links: once per process.
