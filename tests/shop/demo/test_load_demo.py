@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from personalization.experiments.models import Experiment, ExperimentStatus
 from personalization.models import Variant
@@ -22,7 +22,16 @@ def load_demo() -> str:
     return out.getvalue()
 
 
-def test_the_demo_loads_with_pictures_and_loads_again_changing_nothing():
+@pytest.fixture
+def noon(monkeypatch):
+    """Both loads at one moment, today at noon: the demo customer's orders are dated so many
+    days back from the local day, and two loads either side of its turn rightly date them
+    afresh (seen once, when a test run crossed it)."""
+    moment = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_the_demo_loads_with_pictures_and_loads_again_changing_nothing(noon):
     load_demo()
     products = Product.objects.count()
     assert products > 50
