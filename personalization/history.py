@@ -15,7 +15,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
 from .conf import app_settings
-from .signed import KEPT_LENGTH
+from .signed import kept_for
 
 SALT = "personalization.history"
 UTM_FIELDS = ("utm_campaign", "utm_source", "utm_medium")
@@ -100,8 +100,7 @@ def viewed_stored(request: HttpRequest) -> tuple[tuple[int, str], ...]:
     if not value:
         return ()
     fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
-    read = _viewed if len(value) <= KEPT_LENGTH else _viewed.__wrapped__
-    return read(value, app_settings.VIEWED_KEPT, settings.SECRET_KEY, fallbacks)
+    return kept_for(_viewed, value)(value, app_settings.VIEWED_KEPT, settings.SECRET_KEY, fallbacks)
 
 
 # The cookie changes only when an item is viewed: most pages of a visit send the value the

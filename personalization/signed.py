@@ -8,15 +8,24 @@ salt and the keys, all in the memo's key, so it is kept (bounded).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
 
+T = TypeVar("T")
+
 # Values longer than this are checked every time, not kept: real cookies and links are a few
 # hundred characters, and a memo of 10,000 values must not hold what a script pads to 4 KB.
 KEPT_LENGTH = 1024
+
+
+def kept_for(memo: Callable[..., T], value: str) -> Callable[..., T]:
+    """`memo` (an lru_cache), or for a value longer than KEPT_LENGTH what it memoizes: the
+    same answer, not kept."""
+    return memo if len(value) <= KEPT_LENGTH else memo.__wrapped__  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=10_000)
@@ -35,8 +44,7 @@ def signed_cookie(request: HttpRequest, name: str, *, salt: str) -> str | None:
     if value is None:
         return None
     fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
-    check = _unsigned if len(value) <= KEPT_LENGTH else _unsigned.__wrapped__
-    return check(name, value, salt, settings.SECRET_KEY, fallbacks)
+    return kept_for(_unsigned, value)(name, value, salt, settings.SECRET_KEY, fallbacks)
 
 
 class MetaHeaders(Mapping[str, str]):

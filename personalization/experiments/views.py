@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from ..signed import KEPT_LENGTH
+from ..signed import kept_for
 from .events import EventKind, record
 
 
@@ -16,7 +16,7 @@ def local_target(url: str) -> bool:
     """Whether `url` is a path on this site ("/…"), never another host in disguise."""
     if not isinstance(url, str):
         return False
-    return (_local_path if len(url) <= KEPT_LENGTH else _local_path.__wrapped__)(url)
+    return kept_for(_local_path, url)(url)
 
 
 # Every page's next best action and tested slots check the same few links: once per process.
