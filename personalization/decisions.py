@@ -20,13 +20,16 @@ without declaring its decision makes its pages uncached, never leaks one visitor
 another.
 
 **Shared answers.** A decision declared `shared=True` promises more: its answer depends on
-nothing but the visitor facts it reads, the editor data, the language and the clock's minute,
-and answering it changes nothing. Then one process answers it once for every visitor with the
-same values of the facts it read (tracked while it answers, nested decisions included) and
-keeps the answer with its fingerprint (`PERSONALIZATION_SHARED_ANSWERS` answers at most, under
-the snapshot versions, for the current minute of the clock). A visitor whose facts differ in
-one that the decision read gets an answer of its own. While it answers, the decision sees an
-empty `visitor.memo`, so that nothing another decision derived from facts reaches it unread.
+nothing but the visitor facts it reads, the editor data, the language and the clock as
+`visitor.now` gives it (never `timezone.now()`), and answering it changes nothing. Then one
+process answers it once for every visitor with the same values of the facts it read (tracked
+while it answers, nested decisions included) and keeps the answer with its fingerprint
+(`PERSONALIZATION_SHARED_ANSWERS` answers at most, under the snapshot versions). The clock
+counts as one more fact, worth its minute: an answer that read it (a schedule, opening hours)
+holds for that minute, one that did not (the store near a place) until the editor data changes.
+A visitor whose facts differ in one that the decision read gets an answer of its own. While
+it answers, the decision sees an empty `visitor.memo`, so that nothing another decision
+derived from facts reaches it unread.
 
 An answer's fingerprint is taken from plain data (str, numbers, Decimal, dates, None, tuples,
 lists, dicts, sets, dataclasses, lazy translations) and model rows (by label and primary key:
@@ -54,7 +57,7 @@ from django.utils.functional import Promise
 from kernel.snapshot import snapshots_declared
 
 from .conf import app_settings
-from .visitor import READERS_KEY, RECORDER_KEY
+from .visitor import CLOCK, READERS_KEY, RECORDER_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -228,7 +231,7 @@ def _note(request: HttpRequest, read: Iterable[str], asked: tuple[_Asked, ...]) 
             reader.update(read)
 
 
-# Shared answers, in this process: by question, language, versions and minute, the sets of facts
+# Shared answers, in this process: by question, language and versions, the sets of facts
 # its answers read, each with the answers (and their fingerprints) by those facts' values. Nested,
 # so that a lookup hashes the question once, however many sets of facts it tries.
 _shared: dict[tuple[Any, ...], dict[tuple[str, ...], dict[tuple[str, ...], _Answered]]] = {}
@@ -261,10 +264,10 @@ def editor_versions(request: HttpRequest) -> str:
     return cast(str, found)
 
 
-def _sharing(request: HttpRequest) -> tuple[str, int] | None:
+def _sharing(request: HttpRequest) -> str | None:
     """What every shared answer of this request is kept under besides its question, language
-    and facts: the editor data's versions and the clock's minute; None when this request
-    shares no answer (no visitor, a staff preview, sharing off). Worked out once per visitor."""
+    and facts: the editor data's versions; None when this request shares no answer (no
+    visitor, a staff preview, sharing off). Worked out once per visitor."""
     visitor = getattr(request, "visitor", None)
     if visitor is None:
         return None
@@ -272,16 +275,16 @@ def _sharing(request: HttpRequest) -> tuple[str, int] | None:
     if held is _UNSET:
         held = None
         if app_settings.SHARED_ANSWERS and not visitor.is_preview:
-            held = (editor_versions(request), int(visitor.now.timestamp()) // 60)
+            held = editor_versions(request)
         visitor.memo[_SHARED_WITH] = held
-    return cast("tuple[str, int] | None", held)
+    return cast("str | None", held)
 
 
 def _shared_answer(
     request: HttpRequest,
     question: Question,
     answer_now: Callable[[HttpRequest, tuple[Any, ...]], tuple[Any, str | None]],
-    sharing: tuple[str, int],
+    sharing: str,
 ) -> _Answered:
     """The answer another visitor with the same values of the facts read got, else a new one
     (kept for the next)."""
@@ -290,7 +293,7 @@ def _shared_answer(
     # have switched it for those it asks.
     attributes = vars(request)
     language = None if attributes.get(_ASKED) else attributes.get(_LANGUAGE)
-    asked = (question, language or translation.get_language(), *sharing)
+    asked = (question, language or translation.get_language(), sharing)
     by_reads = _shared.get(asked)
     if by_reads:
         for names, by_values in by_reads.items():
@@ -357,12 +360,14 @@ def _values(request: HttpRequest, names: tuple[str, ...]) -> tuple[str, ...] | N
 
 def _value(request: HttpRequest, facts: Any, name: str) -> str | None:
     try:
+        if name == CLOCK:
+            return str(int(request.visitor.moment.timestamp()) // 60)  # type: ignore[attr-defined]
         if name != _SESSION:
             fact = facts.get(name)
             value = None if fact is None else fact.value
             if isinstance(value, datetime.datetime):
-                # A shared answer holds for the clock's minute (_sharing): so does a time
-                # it read, such as the local time a "between 18:00 and 22:00" rule tests.
+                # As the clock itself, a time read holds for its minute: the local time a
+                # "between 18:00 and 22:00" rule tests, say.
                 value = value.replace(second=0, microsecond=0)
             return _canonical(value)
         session = request.session

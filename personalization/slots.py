@@ -342,10 +342,11 @@ def slot_rules_choose(slot: CompiledSlot, visitor: Visitor, data: Content) -> De
     order as all of them would be: the result is the same, at a cost that grows with the
     visitor's candidate segments rather than with every segment."""
     language = visitor.get("language", "")
-    now = visitor.now
     for position in _positions_to_try(slot, visitor, data):
         starts, ends, variant_language, segment_id, variant = slot.entries[position]
-        if not is_live(starts, ends, now):
+        # The clock is read only for a scheduled variant: a slot without one is answered for
+        # as long as the content stands, not for the minute.
+        if (starts is not None or ends is not None) and not is_live(starts, ends, visitor.now):
             continue  # scheduled or expired
         if variant_language and variant_language != language:
             continue

@@ -34,6 +34,9 @@ RECORDER_KEY = "_decisions_recorder"
 # Where the decisions being answered keep the names of the facts they read (one set each, the
 # innermost last): a shared answer is reused for visitors with the same values of those facts.
 READERS_KEY = "_decisions_readers"
+# What those sets hold when a decision reads the clock (`Visitor.now`): its answer holds for
+# the clock's minute only, where one that never reads it holds until the editor data changes.
+CLOCK = "\x00clock"
 
 
 class Source(StrEnum):
@@ -89,18 +92,36 @@ class Fact(NamedTuple):
         return str(SOURCE_DESCRIPTIONS[self.source])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Visitor:
     """Facts about one request's visitor. Anonymous visitors are Visitors too, never None."""
 
     facts: Mapping[str, Fact]
-    now: datetime.datetime
+    # The request's moment, read through `now` (which tells the decisions being answered).
+    moment: datetime.datetime
     is_preview: bool = False
     # Filled by the slot and offer machinery as the page renders, for the "why" panel.
     decisions: list = field(default_factory=list, compare=False, hash=False)
     # Results derived from the facts during one request (segment matches, eligible offers), so
     # that a segment used by several variants is evaluated once per request.
     memo: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __init__(
+        self, *, facts: Mapping[str, Fact], now: datetime.datetime, is_preview: bool = False
+    ) -> None:
+        for name, value in (
+            ("facts", facts), ("moment", now), ("is_preview", is_preview),
+            ("decisions", []), ("memo", {}),
+        ):  # fmt: skip
+            object.__setattr__(self, name, value)
+
+    @property
+    def now(self) -> datetime.datetime:
+        """The request's moment. Not a fact, so reading it never makes a page personal; read
+        inside a shared decision, it keeps the answer to the clock's minute."""
+        for reader in self.memo.get(READERS_KEY, ()):
+            reader.add(CLOCK)
+        return self.moment
 
     def _read(self, name: str) -> None:
         # While a page is recorded for sharing, a fact read outside a declared decision makes

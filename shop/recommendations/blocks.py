@@ -8,6 +8,7 @@ choice into HTML. Every product shown carries the sentence that says why.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -319,10 +320,10 @@ class PopularNearYou(RecommendationBlock):
 
     def choose(self, *, visitor: Visitor, page: Page) -> Choice | None:
         if held_out(visitor):
-            return self._whole_shop(page)
+            return self._whole_shop(page, visitor.now)
         country = visitor.get("country") or ""
         region = visitor.get("region") or ""
-        local_date = visitor.get("local_date") or timezone.localdate()
+        local_date = visitor.get("local_date") or timezone.localdate(visitor.now)
         season = shopping_season(
             local_date.month, country=country, region=region, latitude=visitor.get("latitude")
         )
@@ -335,10 +336,12 @@ class PopularNearYou(RecommendationBlock):
         title = popular_title(area, season, narrowest=areas[0] if areas else "")
         return Choice(title, _items(found, lambda rec: title), self.key)
 
-    def _whole_shop(self, page: Page) -> Choice | None:
+    def _whole_shop(self, page: Page, now: datetime.datetime) -> Choice | None:
         """What the holdout sees: the whole shop's best sellers in the shop's own season (its
         country, its time zone), whoever and wherever the visitor is."""
-        season = shopping_season(timezone.localdate().month, country=app_settings.DEFAULT_COUNTRY)
+        season = shopping_season(
+            timezone.localdate(now).month, country=app_settings.DEFAULT_COUNTRY
+        )
         if services.popular_area(areas=(), season=season) is None:
             return None
         found = services.popular_in(area="", season=season, exclude=page.excluded, limit=LIMIT)

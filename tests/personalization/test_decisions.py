@@ -244,19 +244,59 @@ def test_a_shared_answer_is_recorded_like_any_other(shared):
     assert shared_calls == ["On"]
 
 
-def test_a_shared_answer_lasts_the_clock_minute(shared, visitor_request):
+@decision("test-shared-clock", shared=True)
+def clock_line(request) -> str:
+    shared_calls.append("clock")
+    return f"{request.visitor.now:%H:%M} on {request.visitor.get('device')}"
+
+
+@decision("test-shared-clock-outer", shared=True)
+def clock_outer(request) -> str:
+    shared_calls.append("clock-outer")
+    return f"({clock_line(request)})"
+
+
+@pytest.fixture
+def at(visitor_request):
     from personalization.visitor import resolve_visitor
 
-    def at(moment: datetime.datetime):
-        request = visitor_request()
+    def request_at(moment: datetime.datetime, **headers):
+        request = visitor_request(headers=headers)
         request.visitor = resolve_visitor(request=request, now=moment)
         return request
 
-    start = datetime.datetime(2026, 11, 30, 9, 0, 5, tzinfo=datetime.UTC)
-    device_line(at(start), "On")
-    device_line(at(start + datetime.timedelta(seconds=50)), "On")
-    device_line(at(start + datetime.timedelta(seconds=55)), "On")
-    assert shared_calls == ["On", "On"]
+    return request_at
+
+
+START = datetime.datetime(2026, 11, 30, 9, 0, 5, tzinfo=datetime.UTC)
+
+
+def test_a_shared_answer_that_read_the_clock_holds_for_its_minute(shared, at):
+    assert clock_line(at(START)) == "09:00 on desktop"
+    assert clock_line(at(START + datetime.timedelta(seconds=50))) == "09:00 on desktop"
+    assert clock_line(at(START + datetime.timedelta(seconds=55))) == "09:01 on desktop"
+    assert clock_line(at(START + datetime.timedelta(seconds=58), **{"User-Agent": PHONE})) == (
+        "09:01 on mobile"
+    )
+    assert shared_calls == ["clock", "clock", "clock"]
+
+
+def test_a_shared_answer_that_never_read_the_clock_outlasts_the_minute(shared, at):
+    for minutes in (0, 1, 60, 24 * 60):
+        assert device_line(at(START + datetime.timedelta(minutes=minutes)), "On") == "On desktop"
+    assert shared_calls == ["On"]
+
+
+def test_a_shared_answer_holds_for_the_minute_when_a_decision_it_asked_read_the_clock(shared, at):
+    # Answered first within the request, the inner answer still tells the outer one it read
+    # the clock.
+    first = at(START)
+    clock_line(first)
+    assert clock_outer(first) == "(09:00 on desktop)"
+    assert clock_outer(at(START + datetime.timedelta(seconds=30))) == "(09:00 on desktop)"
+    next_minute = at(START + datetime.timedelta(minutes=1))
+    assert clock_outer(next_minute) == "(09:01 on desktop)"
+    assert shared_calls == ["clock", "clock-outer", "clock-outer", "clock"]
 
 
 @decision("test-shared-evening", shared=True)
@@ -266,16 +306,9 @@ def evening_line(request) -> str:
     return "evening" if local.hour >= 18 else "day"
 
 
-def test_a_shared_answer_that_read_the_local_time_holds_for_its_minute(shared, visitor_request):
+def test_a_shared_answer_that_read_the_local_time_holds_for_its_minute(shared, at):
     """Visitors a few seconds apart share it (the local time of each request differs to the
     microsecond); the next minute answers afresh, and an earlier hour gets its own answer."""
-    from personalization.visitor import resolve_visitor
-
-    def at(moment: datetime.datetime):
-        request = visitor_request()
-        request.visitor = resolve_visitor(request=request, now=moment)
-        return request
-
     evening = at(datetime.datetime(2026, 11, 30, 12, 0, 5, tzinfo=datetime.UTC))
     hour = evening.visitor.get("local_time").hour
     start = evening.visitor.now - datetime.timedelta(hours=hour - 18)  # 18:00:05 local

@@ -36,7 +36,7 @@ def support_hours(context) -> dict:
 def _hours(context, opens_at, closes_at, zone_name: str, city: str) -> dict:
     request = context.get("request")
     if not hasattr(request, "visitor"):
-        return _hours_today(opens_at, closes_at, zone_name, city, None)
+        return _hours_today(opens_at, closes_at, zone_name, city, None, timezone.now())
     # A copy: the inclusion tag writes the page's CSRF token into the dict it is given, and the
     # answer is shared with other visitors' pages.
     return dict(
@@ -54,12 +54,15 @@ def hours_decided(request, opens_at: str, closes_at: str, zone_name: str, city: 
         zone_name,
         city,
         request.visitor.get("timezone"),
+        request.visitor.now,
     )
 
 
-def _hours_today(opens_at, closes_at, zone_name: str, city: str, visitor_zone) -> dict:
+def _hours_today(
+    opens_at, closes_at, zone_name: str, city: str, visitor_zone, now: datetime.datetime
+) -> dict:
     zone = zoneinfo.ZoneInfo(zone_name)
-    today = timezone.now().astimezone(zone).date()
+    today = now.astimezone(zone).date()
     opens = datetime.datetime.combine(today, opens_at, tzinfo=zone)
     closes = datetime.datetime.combine(today, closes_at, tzinfo=zone)
     local = None

@@ -112,3 +112,20 @@ def test_a_page_showing_hours_leaves_the_shared_answer_as_it_was(rf):
     # No visitor's token (nor the request it belongs to) is kept with an answer others get.
     assert "csrf_token" not in answer
     assert get_token(request) not in str(answer)
+
+
+@pytest.mark.parametrize(("month", "opens_in_tokyo"), [(1, "19:00"), (7, "18:00")])
+def test_hours_in_the_visitors_time_follow_the_visitors_moment(rf, month, opens_in_tokyo):
+    """A London store opens at 10:00, in Tokyo at 19:00 in winter and 18:00 in summer time:
+    on the date of the visitor's request, whatever day the server thinks it is (the answer is
+    shared for that moment's minute)."""
+    import datetime
+
+    from personalization.visitor import resolve_visitor
+    from shop.stores.templatetags.stores_tags import hours_decided
+
+    request = rf.get("/")
+    moment = datetime.datetime(2026, month, 15, 3, 0, tzinfo=datetime.UTC)
+    request.visitor = resolve_visitor(overrides={"timezone": "Asia/Tokyo"}, now=moment)
+    answer = hours_decided(request, "10:00:00", "18:00:00", "Europe/London", "London")
+    assert (answer["opens"], answer["local"]["opens"]) == ("10:00", opens_in_tokyo)
