@@ -47,10 +47,24 @@ def history_stored(request: HttpRequest) -> History | None:
     value = request.COOKIES.get(app_settings.HISTORY_COOKIE)
     if not value:
         return None
+    fallbacks = tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ()))
+    return kept_for(_history, value)(value, settings.SECRET_KEY, fallbacks)
+
+
+# The cookie is rewritten at most once a minute (`history_save`): the pages of a visit send the
+# same value, checked once per process (bounded; the keys are part of the memo's key).
+@lru_cache(maxsize=10_000)
+def _history(value: str, _key: str, _fallbacks: tuple[str, ...]) -> History | None:
     try:
         return History(**signing.loads(value, salt=SALT))
     except (signing.BadSignature, TypeError, ValueError):
         return None  # tampered with or from an older format: start afresh
+
+
+# A page within this many seconds of the last visit time the cookie holds leaves the cookie as
+# it is (unless a new visit began): the stored time is then at most this late for telling the
+# next visit apart after 30 idle minutes, and most pages of a visit set no cookie.
+HISTORY_WRITE_SECONDS = 60
 
 
 def history_current(request: HttpRequest, now: datetime.datetime) -> History:
@@ -75,10 +89,17 @@ def history_current(request: HttpRequest, now: datetime.datetime) -> History:
 
 
 def history_save(request: HttpRequest, response: HttpResponse, now: datetime.datetime) -> None:
+    current, stored = history_current(request, now), history_stored(request)
+    if (
+        stored is not None
+        and replace(stored, last=current.last) == current
+        and current.last - stored.last < HISTORY_WRITE_SECONDS
+    ):
+        return
     response.set_cookie(
         app_settings.HISTORY_COOKIE,
         # Its fields as they are (asdict would copy each value deeply: plain ones, here).
-        signing.dumps(vars(history_current(request, now)), salt=SALT, compress=True),
+        signing.dumps(vars(current), salt=SALT, compress=True),
         max_age=app_settings.COOKIE_MAX_AGE,
         samesite="Lax",
         httponly=True,

@@ -47,7 +47,8 @@ def page_view(visitor_request, consent_cookie_value):
         visitor = resolve_visitor(request=request, now=at)
         response = HttpResponse()
         history_save(request, response, at)
-        cookies[HISTORY] = response.cookies[HISTORY].value
+        if sets_history(response):  # else the browser keeps the cookie it has
+            cookies[HISTORY] = response.cookies[HISTORY].value
         return visitor, cookies
 
     return view
@@ -189,6 +190,27 @@ def test_idle_time_counts_from_the_latest_page_not_the_first(page_view):
     for step in (20, 40, 60, 80):
         visitor, cookies = page_view(T0 + minutes(step), cookies)
     assert visitor["visits"] == 1
+
+
+def test_pages_within_a_minute_of_the_stored_one_leave_the_cookie_as_it_is(
+    page_view, visitor_request
+):
+    _visitor, cookies = page_view(T0)
+    for seconds in (20, 59):
+        visitor, after = page_view(T0 + datetime.timedelta(seconds=seconds), cookies)
+        assert after == cookies  # no cookie set: the browser keeps the one it has
+        assert visitor["last_visit"] == T0 + datetime.timedelta(seconds=seconds)
+    _visitor, after = page_view(T0 + datetime.timedelta(seconds=61), cookies)
+    stored = history_stored(visitor_request(cookies=after))
+    assert stored is not None and stored.last == (T0 + datetime.timedelta(seconds=61)).timestamp()
+
+
+def test_a_new_visit_is_stored_at_once(page_view, visitor_request):
+    _visitor, cookies = page_view(T0)
+    _visitor, cookies = page_view(T0 + minutes(0.5), cookies, path="/?utm_campaign=spring")
+    assert history_stored(visitor_request(cookies=cookies)).visits == 1
+    _visitor, cookies = page_view(T0 + minutes(31), cookies)
+    assert history_stored(visitor_request(cookies=cookies)).visits == 2
 
 
 def test_the_landing_referrer_and_campaign_are_kept_for_the_visit(page_view):
