@@ -93,7 +93,8 @@ def history_save(request: HttpRequest, response: HttpResponse, now: datetime.dat
     if (
         stored is not None
         and replace(stored, last=current.last) == current
-        and current.last - stored.last < HISTORY_WRITE_SECONDS
+        # A stored time ahead of ours (a server whose clock ran fast) is put right at once.
+        and 0 <= current.last - stored.last < HISTORY_WRITE_SECONDS
     ):
         return
     response.set_cookie(

@@ -205,6 +205,12 @@ def test_pages_within_a_minute_of_the_stored_one_leave_the_cookie_as_it_is(
     assert stored is not None and stored.last == (T0 + datetime.timedelta(seconds=61)).timestamp()
 
 
+def test_a_stored_time_ahead_of_the_clock_is_put_right_at_once(page_view, visitor_request):
+    _visitor, cookies = page_view(T0 + minutes(0.5))  # written by a server whose clock ran fast
+    _visitor, cookies = page_view(T0, cookies)
+    assert history_stored(visitor_request(cookies=cookies)).last == T0.timestamp()
+
+
 def test_a_new_visit_is_stored_at_once(page_view, visitor_request):
     _visitor, cookies = page_view(T0)
     _visitor, cookies = page_view(T0 + minutes(0.5), cookies, path="/?utm_campaign=spring")
